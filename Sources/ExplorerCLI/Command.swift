@@ -1,0 +1,90 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A subcommand such as `tokenize` or `classify`.
+public struct Command: Sendable {
+    public let name: String
+    public let summary: String
+    /// Usage lines shown after "usage: ", without the program name.
+    public let usage: [String]
+    public let options: [OptionSpec]
+    /// Extra help text after the option list: examples, exit status, notes.
+    public let details: String
+    public let run: @Sendable (ParsedArguments, inout CommandOutput) throws -> Int32
+
+    public init(name: String, summary: String, usage: [String], options: [OptionSpec], details: String = "",
+                run: @escaping @Sendable (ParsedArguments, inout CommandOutput) throws -> Int32) {
+        self.name = name
+        self.summary = summary
+        self.usage = usage
+        self.options = options
+        self.details = details
+        self.run = run
+    }
+
+    /// Returns the `--help` text.
+    public func helpText(program: String) -> String {
+        var lines: [String] = []
+        lines.append(summary)
+        lines.append("")
+        for (i, line) in usage.enumerated() {
+            lines.append((i == 0 ? "usage: " : "       ") + program + " " + line)
+        }
+        if !options.isEmpty {
+            lines.append("")
+            lines.append("options:")
+            let labels = options.map { option in
+                option.valueName.map { "\(option.name) \($0)" } ?? option.name
+            }
+            let width = min(28, (labels.map { $0.count }.max() ?? 0) + 2)
+            for (label, option) in zip(labels, options) {
+                let padded = label.count < width ? label + String(repeating: " ", count: width - label.count) : label + "  "
+                lines.append("  " + padded + option.help)
+            }
+            lines.append("  " + "-h, --help".padding(toLength: width, withPad: " ", startingAt: 0) + "show this help")
+        }
+        if !details.isEmpty {
+            lines.append("")
+            lines.append(details)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Where a command writes. Tests capture both streams; the program writes them to fd 1 and 2.
+public struct CommandOutput {
+    public var standardOutput: (String) -> Void
+    public var standardError: (String) -> Void
+
+    public init(standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    public mutating func out(_ text: String) { standardOutput(text) }
+    public mutating func err(_ text: String) { standardError(text) }
+
+    /// Writes straight to the process's file descriptors, unbuffered by Foundation.
+    public static var process: CommandOutput {
+        CommandOutput(standardOutput: { writeAll(1, $0) }, standardError: { writeAll(2, $0) })
+    }
+}
+
+private func writeAll(_ descriptor: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { buffer in
+            write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return  // A closed pipe (EPIPE) ends output quietly, as `head` expects.
+        }
+        offset += written
+    }
+    bytes.removeAll()
+}

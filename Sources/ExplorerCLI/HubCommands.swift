@@ -1,0 +1,4 @@
+// The subcommands built on the hub layer.
+extension Program {
+    static var hubCommands: [Command] { [] }
+}

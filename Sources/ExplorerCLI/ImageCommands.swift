@@ -1,0 +1,4 @@
+// The subcommands built on the image layer.
+extension Program {
+    static var imageCommands: [Command] { [] }
+}

@@ -1,0 +1,4 @@
+// The subcommands built on the model layer.
+extension Program {
+    static var modelCommands: [Command] { [] }
+}

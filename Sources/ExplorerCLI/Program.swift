@@ -1,0 +1,85 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `clip-explorer` entry point: dispatches to a subcommand, or with none
+/// starts the explorer (a terminal) or the line-mode REPL (anything else).
+public enum Program {
+    public static let name = "clip-explorer"
+    public static let version = "0.1.0"
+
+    /// Every subcommand, grouped by the layer that implements it.
+    public static var commands: [Command] {
+        tokenizerCommands + imageCommands + modelCommands + hubCommands
+    }
+
+    /// Runs the program with `arguments` (without the program name) and returns the exit status.
+    public static func run(_ arguments: [String], output: inout CommandOutput) -> Int32 {
+        guard let first = arguments.first, !first.hasPrefix("-") || first == "-h" || first == "--help" || first == "--version" else {
+            return runDefault(arguments, output: &output)
+        }
+        if first == "-h" || first == "--help" || first == "help" {
+            output.out(overview())
+            return 0
+        }
+        if first == "--version" {
+            output.out("\(name) \(version)\n")
+            return 0
+        }
+        guard let command = commands.first(where: { $0.name == first }) else {
+            output.err("\(name): unknown command '\(first)'. Run '\(name) --help' for the list of commands.\n")
+            return 2
+        }
+        return run(command, Array(arguments.dropFirst()), output: &output)
+    }
+
+    /// Parses and runs one command, mapping usage errors to exit status 2 and
+    /// every other error to a one-line message and exit status 1.
+    public static func run(_ command: Command, _ arguments: [String], output: inout CommandOutput) -> Int32 {
+        do {
+            let parsed = try parseArguments(arguments, options: command.options)
+            if parsed.helpRequested {
+                output.out(command.helpText(program: name))
+                return 0
+            }
+            return try command.run(parsed, &output)
+        } catch let error as UsageError {
+            output.err("\(name) \(command.name): \(error.message)\n")
+            output.err("Run '\(name) \(command.name) --help' for usage.\n")
+            return 2
+        } catch {
+            output.err("\(name) \(command.name): \(describe(error))\n")
+            return 1
+        }
+    }
+
+    /// Returns the top-level help: the commands and how to start the explorer.
+    public static func overview() -> String {
+        var lines = [
+            "\(name) \(version): look inside OpenAI's CLIP from a terminal.",
+            "",
+            "usage: \(name) [--model M] [--theme NAME]   start the explorer (line mode when input is not a terminal)",
+            "       \(name) COMMAND [OPTIONS] ...",
+            "",
+            "commands:",
+        ]
+        let width = (commands.map(\.name.count).max() ?? 0) + 2
+        for command in commands {
+            lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.summary)
+        }
+        lines.append("")
+        lines.append("Run '\(name) COMMAND --help' for a command's options.")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Returns a one-line description of an error. Every error type of this
+/// project conforms to `LocalizedError` with a message that names the value.
+public func describe(_ error: Error) -> String {
+    if let localized = error as? LocalizedError, let message = localized.errorDescription {
+        return message
+    }
+    return String(describing: error)
+}

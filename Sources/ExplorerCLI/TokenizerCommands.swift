@@ -1,0 +1,4 @@
+// The subcommands built on the tokenizer layer.
+extension Program {
+    static var tokenizerCommands: [Command] { [] }
+}

@@ -1,0 +1,1 @@
+// The ExplorerUI layer; see docs/ARCHITECTURE.md for how the layers fit together.

@@ -1,0 +1,8 @@
+import XCTest
+@testable import CLIPTokenizer
+
+final class CLIPTokenizerModuleTests: XCTestCase {
+    func testModuleLinks() {
+        XCTAssertTrue(true, "replaced by real tests of CLIPTokenizer")
+    }
+}
