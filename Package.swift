@@ -58,5 +58,8 @@ let package = Package(
         .testTarget(name: "CLIPHubTests", dependencies: ["CLIPHub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI"]),
         .testTarget(name: "ExplorerCLITests", dependencies: ["ExplorerCLI"]),
-    ]
+    ],
+    // Swift 5 mode: the core shares immutable tables (vocab, weights) across
+    // threads through classes marked @unchecked Sendable.
+    swiftLanguageModes: [.v5]
 )
