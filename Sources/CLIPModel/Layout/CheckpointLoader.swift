@@ -181,6 +181,7 @@ enum CheckpointLoader {
         if text?.has("hf_model_name") == true {
             throw CheckpointError.unsupportedArchitecture(path: configPath, reason: "text_cfg.hf_model_name is set; only OpenAI-style text towers are supported")
         }
+        try rejectOpenCLIPVariants(vision: vision, text: text, path: configPath)
         if let pool = try text?.string("pool_type"), pool != "argmax" {
             throw CheckpointError.unsupportedArchitecture(path: configPath, reason: "text_cfg.pool_type is '\(pool)'; only 'argmax' pooling is supported")
         }
@@ -201,6 +202,27 @@ enum CheckpointLoader {
         }
         try checkNormalization(preprocess, path: configPath)
         return LoadedCheckpoint(mapped: mapped, layout: .openCLIP, preprocess: preprocess, tokenizerFiles: nil)
+    }
+
+    /// Rejects open_clip tower options that change the computation away from OpenAI's ViT CLIP.
+    private static func rejectOpenCLIPVariants(vision: JSONConfig?, text: JSONConfig?, path: String) throws {
+        let flags = ["no_ln_pre", "final_ln_after_pool", "embed_cls", "no_causal_mask", "proj_bias", "qk_norm",
+                     "scaled_cosine_attn", "scale_heads", "scale_attn_inner", "scale_attn", "scale_fc"]
+        for (tower, json) in [("vision_cfg", vision), ("text_cfg", text)] {
+            guard let json else { continue }
+            for flag in flags where try json.bool(flag) == true {
+                throw CheckpointError.unsupportedArchitecture(path: path, reason: "\(tower).\(flag) is true; only OpenAI-style ViT CLIP towers are supported")
+            }
+            if json.has("ls_init_value") {
+                throw CheckpointError.unsupportedArchitecture(path: path, reason: "\(tower).ls_init_value is set (layer scale); only OpenAI-style ViT CLIP towers are supported")
+            }
+        }
+        if let type = try text?.string("proj_type"), type != "linear" {
+            throw CheckpointError.unsupportedArchitecture(path: path, reason: "text_cfg.proj_type is '\(type)'; only 'linear' is supported")
+        }
+        if let type = try vision?.string("pos_embed_type"), type != "learnable" {
+            throw CheckpointError.unsupportedArchitecture(path: path, reason: "vision_cfg.pos_embed_type is '\(type)'; only 'learnable' is supported")
+        }
     }
 
     /// Reads preprocessor_config.json when present: size (shortest edge), crop size, mean and std.
