@@ -170,6 +170,29 @@ def record(name, layout, dtype, activation, pooling, result):
     }
 
 
+ZERO_SHOT_LABELS = ["cat", "dog", "red car", "tree", "diagram of a circuit"]
+ZERO_SHOT_TEMPLATES = ["a photo of a {}.", "a drawing of a {}.", "itap of the {}."]
+
+
+def zero_shot(model, images):
+    """CLIP's prompt ensembling: mean of normalized template embeddings, renormalized; softmax of scale x cosine."""
+    with torch.inference_mode():
+        label_embeddings = []
+        for label in ZERO_SHOT_LABELS:
+            rows = open_clip.tokenize([t.replace("{}", label) for t in ZERO_SHOT_TEMPLATES])
+            text = model.encode_text(rows)
+            text = text / text.norm(dim=-1, keepdim=True)
+            mean = text.mean(dim=0)
+            label_embeddings.append(mean / mean.norm())
+        labels = torch.stack(label_embeddings)
+        image = model.encode_image(images)
+        image = image / image.norm(dim=-1, keepdim=True)
+        cosine = image @ labels.T
+        probability = (model.logit_scale.exp() * cosine).softmax(dim=-1)
+    return {"labels": ZERO_SHOT_LABELS, "templates": ZERO_SHOT_TEMPLATES,
+            "cosine": cosine.tolist(), "probability": probability.tolist()}
+
+
 def build_fixtures():
     models_dir = os.path.join(FIXTURES, "models")
     os.makedirs(models_dir, exist_ok=True)
@@ -205,6 +228,7 @@ def build_fixtures():
         json.dump({"model_cfg": cfg, "preprocess_cfg": {"mean": [0.48145466, 0.4578275, 0.40821073],
                                                         "std": [0.26862954, 0.26130258, 0.27577711]}}, f, indent=2)
     records.append(record("openclip-f16-gelu", "openCLIP", "F16", "gelu", "highest id", openclip_reference(model, ids, images)))
+    zero_shot_reference = dict(zero_shot(model, images), model="openclip-f16-gelu")
 
     # OpenAI's build_model infers heads as width / 64, so the bare file needs 64-wide towers.
     model, _ = openclip_model(quick_gelu=True, seed=5, text_width=64, text_heads=1, vision_width=64, head_width=64)
@@ -222,6 +246,7 @@ def build_fixtures():
         "image_size": 32,
         "images": [[float(v) for v in image.flatten().tolist()] for image in images],
         "models": records,
+        "zero_shot": zero_shot_reference,
     }
     with open(os.path.join(FIXTURES, "reference.json"), "w") as f:
         json.dump(reference, f, separators=(",", ":"))

@@ -1,3 +1,5 @@
+import CLIPImage
+import CLIPTokenizer
 import COpenBLAS
 import Foundation
 
@@ -12,12 +14,18 @@ public final class CLIPModel: @unchecked Sendable {
     public let config: CLIPConfig
     /// exp of the stored log value, as CLIP multiplies cosines by it before softmax.
     public let logitScale: Float
+    /// The model's own vocab.json and merges.txt when its folder has both, else OpenAI's bundled vocab.
+    public let tokenizer: CLIPTokenizer
+    /// Resize, crop, mean and std from the model's preprocessing config, else OpenAI's at the model's image size.
+    public let preprocessConfig: PreprocessConfig
 
     let textTower: TextTower
     let visionTower: VisionTower
     let preprocess: PreprocessSettings
+    /// Ensembled label embeddings by label set and templates.
+    let labelCache = LabelEmbeddingCache()
 
-    private init(path: String, loaded: LoadedCheckpoint) {
+    private init(path: String, loaded: LoadedCheckpoint, tokenizer: CLIPTokenizer) {
         self.path = path
         name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
         layout = loaded.layout
@@ -26,6 +34,10 @@ public final class CLIPModel: @unchecked Sendable {
         textTower = TextTower(config: loaded.mapped.config, weights: loaded.mapped.text)
         visionTower = VisionTower(config: loaded.mapped.config, weights: loaded.mapped.vision)
         preprocess = loaded.preprocess
+        preprocessConfig = PreprocessConfig(resizeShortestSide: loaded.preprocess.resizeShortestSide,
+                                            cropSize: loaded.preprocess.cropSize,
+                                            mean: loaded.preprocess.mean, std: loaded.preprocess.std)
+        self.tokenizer = tokenizer
     }
 
     /// Loads any supported layout by path: a Hugging Face transformers folder, a
@@ -33,7 +45,20 @@ public final class CLIPModel: @unchecked Sendable {
     public static func load(path: String) throws -> CLIPModel {
         CLIPModel.applyThreadCount()
         let loaded = try CheckpointLoader.load(path: path)
-        return CLIPModel(path: path, loaded: loaded)
+        let tokenizer: CLIPTokenizer
+        if let files = loaded.tokenizerFiles {
+            tokenizer = try CLIPTokenizer(vocabJSON: files.vocab, merges: files.merges)
+        } else {
+            tokenizer = try CLIPTokenizer.bundled()
+        }
+        return CLIPModel(path: path, loaded: loaded, tokenizer: tokenizer)
+    }
+
+    /// Tokenizes each text with the model's tokenizer (truncated to the context
+    /// length, as clip.tokenize with truncate=True) and encodes it.
+    public func encodeText(_ texts: [String]) throws -> [[Float]] {
+        let ids = try texts.map { try tokenizer.tokenize($0, contextLength: config.contextLength, truncate: true) }
+        return try encodeText(ids: ids)
     }
 
     /// Encodes prompts given as token ids, each at most `config.contextLength` long

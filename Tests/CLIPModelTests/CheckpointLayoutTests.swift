@@ -27,7 +27,7 @@ final class CheckpointLayoutTests: XCTestCase {
         XCTAssertEqual(try CLIPModel.load(path: modelPath("hf-sharded-f16-gelu")).layout, .huggingFace)
         XCTAssertEqual(try CLIPModel.load(path: modelPath("st-bf16-quickgelu")).layout, .sentenceTransformers)
         XCTAssertEqual(try CLIPModel.load(path: modelPath("openclip-f16-gelu")).layout, .openCLIP)
-        XCTAssertEqual(try CLIPModel.load(path: modelPath("openai-bf16-bare.safetensors")).layout, .bareSafetensors)
+        XCTAssertEqual(try CLIPModel.load(path: modelPath("openai-bf16-bare.safetensors")).layout, .bareFile)
     }
 
     func testHuggingFaceConfigRead() throws {

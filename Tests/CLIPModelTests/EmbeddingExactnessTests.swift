@@ -56,6 +56,16 @@ final class EmbeddingExactnessTests: XCTestCase {
         try check("openai-bf16-bare.safetensors")
     }
 
+    func testTextFromStringsUsesBundledTokenizer() throws {
+        let reference = try Reference.load()
+        let expected = try XCTUnwrap(reference.models.first { $0.name == "openclip-f16-gelu" })
+        let model = try CLIPModel.load(path: modelPath("openclip-f16-gelu"))
+        let embeddings = try model.encodeText(reference.prompts)
+        for (index, (ours, theirs)) in zip(embeddings, expected.text_embeds).enumerated() {
+            XCTAssertLessThanOrEqual(relativeMaxAbsError(ours, theirs), Self.tolerance, "prompt \(index): \(reference.prompts[index])")
+        }
+    }
+
     func testBatchMatchesSingleEncodes() throws {
         let reference = try Reference.load()
         let model = try CLIPModel.load(path: modelPath("hf-f32-quickgelu"))

@@ -19,6 +19,16 @@ struct Reference: Decodable {
     let image_size: Int
     let images: [[Float]]
     let models: [Model]
+    let zero_shot: ZeroShot
+
+    struct ZeroShot: Decodable {
+        let model: String
+        let labels: [String]
+        let templates: [String]
+        /// [image][label]
+        let cosine: [[Float]]
+        let probability: [[Float]]
+    }
 
     static func load() throws -> Reference {
         let data = try Data(contentsOf: fixtureURL("reference.json"))

@@ -70,6 +70,10 @@ public enum CheckpointError: LocalizedError, Equatable {
     /// A prompt with no token ids, or more than the model's context length.
     case invalidTokenCount(index: Int, count: Int, contextLength: Int)
     case invalidTokenID(index: Int, id: Int32, vocabularySize: Int)
+    /// A zero-shot prompt template without the "{}" placeholder for the label.
+    case invalidTemplate(template: String)
+    /// A zero-shot label set that is empty or contains an empty label.
+    case invalidLabels(reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -101,6 +105,10 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "prompt \(index): \(count) token ids, expected 1 to \(contextLength) (the model's context length)"
         case .invalidTokenID(let index, let id, let vocabularySize):
             return "prompt \(index): token id \(id) is outside the model's vocab of \(vocabularySize) tokens"
+        case .invalidTemplate(let template):
+            return "template '\(template)' has no {} placeholder for the label; write it like 'a photo of a {}.'"
+        case .invalidLabels(let reason):
+            return "invalid labels: \(reason)"
         }
     }
 }

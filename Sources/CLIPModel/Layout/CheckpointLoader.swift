@@ -33,16 +33,16 @@ public enum CheckpointLayout: String, Sendable {
     case sentenceTransformers = "sentence-transformers folder"
     /// open_clip_config.json and open_clip_model.safetensors with OpenAI tensor names.
     case openCLIP = "open_clip hub folder"
-    /// A single .safetensors file with OpenAI or transformers tensor names.
-    case bareSafetensors = "safetensors file"
+    /// A single .safetensors, .bin, .pt or .pth file with OpenAI or transformers tensor names.
+    case bareFile = "single checkpoint file"
 }
 
 enum CheckpointLoader {
     /// The files looked for in a folder, in order, for the unknown-layout message.
     static let folderFiles = [
         "modules.json (sentence-transformers)",
-        "config.json with model.safetensors or model.safetensors.index.json (transformers)",
-        "open_clip_config.json with open_clip_model.safetensors (open_clip)",
+        "config.json with model.safetensors, model.safetensors.index.json or pytorch_model.bin (transformers)",
+        "open_clip_config.json with open_clip_model.safetensors or open_clip_pytorch_model.bin (open_clip)",
     ]
 
     static func load(path: String) throws -> LoadedCheckpoint {
@@ -74,15 +74,17 @@ enum CheckpointLoader {
 
     private static func loadFile(_ path: String) throws -> LoadedCheckpoint {
         let lowercased = path.lowercased()
-        if lowercased.hasSuffix(".bin") || lowercased.hasSuffix(".pt") || lowercased.hasSuffix(".pth") {
-            // NOTE: torch.save archives open through TorchCheckpoint, which lives on the hub branch.
-            throw CheckpointError.unreadable(
-                path: path, reason: "PyTorch .bin/.pt/.pth checkpoints are not supported in this build; convert the state dict to .safetensors")
+        let source: TensorSource
+        if lowercased.hasSuffix(".safetensors") {
+            source = try SafetensorsFile(path: path)
+        } else if lowercased.hasSuffix(".bin") || lowercased.hasSuffix(".pt") || lowercased.hasSuffix(".pth") {
+            source = try TorchCheckpoint.open(path: path)
+        } else {
+            throw CheckpointError.unknownLayout(
+                path: path, lookedFor: ["a .safetensors, .bin, .pt or .pth file", "a model folder with " + folderFiles.joined(separator: " or ")])
         }
-        guard lowercased.hasSuffix(".safetensors") else {
-            throw CheckpointError.unknownLayout(path: path, lookedFor: ["a .safetensors file", "a model folder with " + folderFiles.joined(separator: " or ")])
-        }
-        let reader = WeightReader(source: try SafetensorsFile(path: path))
+
+        let reader = WeightReader(source: source)
         let mapped: MappedCheckpoint
         if reader.has("text_model.embeddings.token_embedding.weight") {
             mapped = try HuggingFaceWeights.map(reader, config: nil)
@@ -93,8 +95,20 @@ enum CheckpointLoader {
                 path: path, lookedFor: ["OpenAI tensor names (token_embedding.weight, visual.conv1.weight)",
                                         "transformers tensor names (text_model.embeddings.token_embedding.weight)"])
         }
-        return LoadedCheckpoint(mapped: mapped, layout: .bareSafetensors,
+        return LoadedCheckpoint(mapped: mapped, layout: .bareFile,
                                 preprocess: .openAI(imageSize: mapped.config.imageSize), tokenizerFiles: nil)
+    }
+
+    /// Opens the first of `names` that exists in `folder`, as safetensors or a PyTorch archive by extension.
+    private static func openFirst(of names: [String], in folder: URL) throws -> TensorSource {
+        for name in names {
+            let path = folder.appendingPathComponent(name).path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            if name.hasSuffix(".safetensors") { return try SafetensorsFile(path: path) }
+            if name.hasSuffix(".safetensors.index.json") { return try ShardedSafetensors(indexPath: path) }
+            return try TorchCheckpoint.open(path: path)
+        }
+        throw CheckpointError.unknownLayout(path: folder.path, lookedFor: names)
     }
 
     // MARK: - Folders
@@ -102,22 +116,9 @@ enum CheckpointLoader {
     private static func loadHuggingFace(_ folder: URL) throws -> LoadedCheckpoint {
         let configPath = folder.appendingPathComponent("config.json").path
         let json = try JSONConfig(contentsOf: configPath)
-        let single = folder.appendingPathComponent("model.safetensors").path
-        let index = folder.appendingPathComponent("model.safetensors.index.json").path
-
-        let source: TensorSource
-        if FileManager.default.fileExists(atPath: single) {
-            source = try SafetensorsFile(path: single)
-        } else if FileManager.default.fileExists(atPath: index) {
-            source = try ShardedSafetensors(indexPath: index)
-        } else if FileManager.default.fileExists(atPath: folder.appendingPathComponent("pytorch_model.bin").path) {
-            throw CheckpointError.unreadable(
-                path: folder.appendingPathComponent("pytorch_model.bin").path,
-                reason: "PyTorch .bin checkpoints are not supported in this build; the folder has no model.safetensors")
-        } else {
-            throw CheckpointError.unknownLayout(path: folder.path, lookedFor: ["model.safetensors", "model.safetensors.index.json"])
-        }
-
+        // transformers' own order of preference.
+        let source = try openFirst(of: ["model.safetensors", "model.safetensors.index.json",
+                                        "pytorch_model.bin", "pytorch_model.bin.index.json"], in: folder)
         let mapped = try HuggingFaceWeights.map(WeightReader(source: source), config: json)
         let preprocess = try readPreprocessorConfig(folder, imageSize: mapped.config.imageSize)
         let vocab = folder.appendingPathComponent("vocab.json")
@@ -153,16 +154,6 @@ enum CheckpointLoader {
     private static func loadOpenCLIP(_ folder: URL) throws -> LoadedCheckpoint {
         let configPath = folder.appendingPathComponent("open_clip_config.json").path
         let json = try JSONConfig(contentsOf: configPath)
-        let weightsPath = folder.appendingPathComponent("open_clip_model.safetensors").path
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("open_clip_pytorch_model.bin").path) {
-                throw CheckpointError.unreadable(
-                    path: folder.appendingPathComponent("open_clip_pytorch_model.bin").path,
-                    reason: "PyTorch .bin checkpoints are not supported in this build; the folder has no open_clip_model.safetensors")
-            }
-            throw CheckpointError.unknownLayout(path: folder.path, lookedFor: ["open_clip_model.safetensors"])
-        }
-
         guard let model = try json.child("model_cfg") else {
             throw CheckpointError.invalidConfig(path: configPath, reason: "missing 'model_cfg'")
         }
@@ -193,7 +184,8 @@ enum CheckpointLoader {
             activation: (try model.bool("quick_gelu") ?? false) ? .quickGELU : .gelu,
             configPath: configPath,
             imageSize: try vision?.int("image_size"))
-        let mapped = try OpenAIWeights.map(WeightReader(source: try SafetensorsFile(path: weightsPath)), hints: hints)
+        let source = try openFirst(of: ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"], in: folder)
+        let mapped = try OpenAIWeights.map(WeightReader(source: source), hints: hints)
 
         var preprocess = PreprocessSettings.openAI(imageSize: mapped.config.imageSize)
         if let settings = try json.child("preprocess_cfg") {
