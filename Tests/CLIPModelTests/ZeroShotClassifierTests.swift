@@ -64,3 +64,18 @@ final class ZeroShotClassifierTests: XCTestCase {
         }
     }
 }
+
+final class ImageNetLabelsTests: XCTestCase {
+    func testBuiltInLabelSet() throws {
+        let names = try ImageNetLabels.classNames()
+        XCTAssertEqual(names.count, 1000)
+        XCTAssertEqual(names.first, "tench")
+        XCTAssertEqual(names.last, "toilet paper")
+        // OpenAI's list names two pairs of classes alike: "missile" and "sunglasses".
+        XCTAssertEqual(Set(names).count, 998)
+        let templates = try ImageNetLabels.templates()
+        XCTAssertEqual(templates.count, 80)
+        XCTAssertEqual(templates.first, "a bad photo of a {}.")
+        XCTAssertTrue(templates.allSatisfy { $0.contains("{}") })
+    }
+}
