@@ -65,6 +65,8 @@ public enum CheckpointError: LocalizedError, Equatable {
     case unknownLayout(path: String, lookedFor: [String])
     case unsupportedArchitecture(path: String, reason: String)
     case invalidConfig(path: String, reason: String)
+    /// No `--model` was given and the demo model folder is in none of the searched places.
+    case defaultModelNotFound(searched: [String], environmentVariable: String)
 
     public var errorDescription: String? {
         switch self {
@@ -90,6 +92,9 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): unsupported architecture: \(reason)"
         case .invalidConfig(let path, let reason):
             return "\(path): invalid config: \(reason)"
+        case .defaultModelNotFound(let searched, let environmentVariable):
+            return "demo model not found (searched \(searched.joined(separator: ", "))); "
+                + "pass --model DIR, or set \(environmentVariable) to the clip-demo-shapes folder"
         }
     }
 }
