@@ -1,5 +1,28 @@
 import Foundation
 
+extension CLIPModel {
+    /// Environment variable that names the model to load when no --model is given.
+    public static let modelEnvironmentVariable = "CLIP_EXPLORER_MODEL"
+
+    /// The demo model's folder inside the repository.
+    public static let demoModelFolder = "Models/" + DefaultModel.folderName
+
+    /// Returns the model path to use when none is given: $CLIP_EXPLORER_MODEL when
+    /// set, else the demo model folder that `DefaultModel.locate()` finds, else nil.
+    /// `DefaultModel.resolve(explicit:)` does the same but throws a message listing
+    /// the folders searched, and says whether the path is the demo model.
+    public static func defaultModelPath() -> String? {
+        try? DefaultModel.resolve(explicit: nil).path
+    }
+}
+
+/// The model a command uses, and whether it is the built-in demo model.
+public struct ModelChoice: Sendable, Equatable {
+    public let path: String
+    /// True when the path is the demo model, found because no model was named.
+    public let isDemo: Bool
+}
+
 /// The demo CLIP that ships in the repository at `Models/clip-demo-shapes`
 /// and is used whenever no `--model` is given.
 ///
@@ -78,6 +101,39 @@ public enum DefaultModel {
             throw CheckpointError.defaultModelNotFound(searched: folders, environmentVariable: environmentVariable)
         }
         return found
+    }
+
+    /// Returns the model to use: `explicit` (a `--model` value) when given,
+    /// else `$CLIP_EXPLORER_MODEL` when set, else the demo model from `locate`.
+    public static func resolve(explicit: String?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
+                               executablePath: String? = currentExecutablePath(),
+                               currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ModelChoice {
+        if let explicit {
+            return ModelChoice(path: explicit, isDemo: false)
+        }
+        if let named = environment[CLIPModel.modelEnvironmentVariable], !named.isEmpty {
+            return ModelChoice(path: named, isDemo: false)
+        }
+        let demo = try locate(environment: environment, executablePath: executablePath,
+                              currentDirectory: currentDirectory)
+        return ModelChoice(path: demo, isDemo: true)
+    }
+
+    private static let noticeLock = NSLock()
+    nonisolated(unsafe) private static var noticeShown = false
+
+    /// Returns `notice(path:)` the first time it is called in this process and
+    /// nil afterwards, so a run that loads the demo model several times (the
+    /// explorer switching models, a REPL) shows the notice once.
+    public static func noticeOnce(path: String) -> String? {
+        noticeLock.lock()
+        defer { noticeLock.unlock() }
+        if noticeShown {
+            return nil
+        }
+        noticeShown = true
+        return notice(path: path)
     }
 
     /// Returns the running executable's path: `/proc/self/exe` on Linux, else

@@ -15,6 +15,10 @@ Seeds in use (a seed is used for one purpose only):
 
 Run as a script to write a folder of PNG (or JPEG) files plus labels.tsv:
     python3 tools/demo_model/shapes.py --seed 5000 --count 1000 --out DIR
+
+The committed sets were made with:
+    --seed 7000 --count 200 --out Tests/ExplorerCLITests/Fixtures/demo-heldout
+    --seed 9000 --count 60 --per-shape 3 --size 128 --jpeg-every 2 --out Examples
 """
 
 import argparse
@@ -184,12 +188,21 @@ def render_arrays(seed, count, size=48):
     return pixels, classes, captions
 
 
-def write_folder(seed, count, out, size=48, jpeg_every=0):
-    """Write pictures as files plus labels.tsv (file, colour, shape, caption)."""
+def write_folder(seed, count, out, size=48, jpeg_every=0, per_shape=0):
+    """Write pictures as files plus labels.tsv (file, colour, shape, caption).
+
+    With per_shape > 0, keeps only the first per_shape pictures of each shape
+    among the first `count` drawn.
+    """
     os.makedirs(out, exist_ok=True)
     rows = []
+    kept = {name: 0 for name in SHAPES}
     for i in range(count):
         image, colour, shape, caption = draw(seed, i, size)
+        if per_shape > 0:
+            if kept[shape] >= per_shape:
+                continue
+            kept[shape] += 1
         as_jpeg = jpeg_every > 0 and i % jpeg_every == jpeg_every - 1
         name = f"{i:04d}-{colour}-{shape}." + ("jpg" if as_jpeg else "png")
         if as_jpeg:
@@ -210,8 +223,10 @@ def main():
     parser.add_argument("--size", type=int, default=48, help="picture side in pixels (default 48)")
     parser.add_argument("--jpeg-every", type=int, default=0,
                         help="save every Nth picture as JPEG, the rest as PNG (default 0: all PNG)")
+    parser.add_argument("--per-shape", type=int, default=0,
+                        help="keep only the first N pictures of each shape (default 0: keep all)")
     args = parser.parse_args()
-    write_folder(args.seed, args.count, args.out, args.size, args.jpeg_every)
+    write_folder(args.seed, args.count, args.out, args.size, args.jpeg_every, args.per_shape)
 
 
 if __name__ == "__main__":
