@@ -38,7 +38,7 @@ extension Program {
         let tokenizerSeconds = Double(DispatchTime.now().uptimeNanoseconds - tokenizerStart) / 1e9
 
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let model = try loadModel(arguments)
+        let model = try loadModel(arguments, &output)
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
         let loadPeak = peakResidentMegabytes()
 

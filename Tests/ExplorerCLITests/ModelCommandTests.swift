@@ -73,6 +73,14 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(missing.errors.contains("absent.png"), missing.errors)
     }
 
+    func testEmbedUsesEnvironmentModel() {
+        setenv("CLIP_EXPLORER_MODEL", Self.model, 1)
+        defer { unsetenv("CLIP_EXPLORER_MODEL") }
+        let result = run(["embed", "--text", "a cat", "--json"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.hasPrefix("{\"model\":\"hf-f32-quickgelu\""), result.output)
+    }
+
     func testEmbedBadModelExitsOne() {
         let result = run(["embed", "--model", Self.images.path, "--text", "a"])
         XCTAssertEqual(result.status, 1)
