@@ -72,6 +72,19 @@ final class CheckpointLayoutTests: XCTestCase {
         XCTAssertEqual(config.vision.activation, .gelu)
     }
 
+    func testModelTokenizerFilesTakePrecedence() throws {
+        // A folder's own vocab.json and merges.txt replace the bundled vocab, so broken ones fail the load.
+        let model = folder.appendingPathComponent("hf")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("hf-f32-quickgelu")), to: model)
+        XCTAssertNoThrow(try CLIPModel.load(path: model.path))
+        try Data("{}".utf8).write(to: model.appendingPathComponent("vocab.json"))
+        try Data("#version: 0.2\n".utf8).write(to: model.appendingPathComponent("merges.txt"))
+        XCTAssertThrowsError(try CLIPModel.load(path: model.path)) { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(model.path), message)
+        }
+    }
+
     func testMissingTensorNamed() throws {
         let url = folder.appendingPathComponent("m.safetensors")
         try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: url, drop: "visual.ln_post.bias")
