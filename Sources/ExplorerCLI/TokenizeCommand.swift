@@ -14,7 +14,7 @@ extension Program {
                 .value("--context-length", "N", help: "tokens per text, start and end included (default 77)"),
                 .flag("--no-truncate", help: "fail when a text has more tokens than the context length"),
                 .value("--pad-id", "ID", help: "id that fills the rest of the context (default 0, as OpenAI; Hugging Face uses 49407)"),
-                .value("--time", "N", help: "tokenize each text N times and print the median and p99 time to standard error"),
+                .value("--time", "N", help: "tokenize each text N times and print the median and p99 time to standard error; with --jsonl, time N passes over all lines"),
             ],
             details: """
                 The ids are those of OpenAI's clip.tokenize: <|startoftext|> (49406), the BPE ids of
@@ -61,7 +61,8 @@ extension Program {
             guard arguments.positionals.isEmpty else {
                 throw UsageError("--jsonl reads standard input; remove the TEXT arguments")
             }
-            return try runJSONLines(contextLength: contextLength, truncate: truncate, padID: padID, output: &output)
+            return try runJSONLines(contextLength: contextLength, truncate: truncate, padID: padID, repeats: repeats,
+                                    output: &output)
         }
         guard !arguments.positionals.isEmpty else { throw UsageError("missing TEXT to tokenize") }
 
@@ -96,12 +97,14 @@ extension Program {
 
     /// Reads JSON strings from standard input and writes one JSON object per line.
     /// A bad line gets an error object and makes the exit status 1; the other lines still go through.
-    static func runJSONLines(contextLength: Int, truncate: Bool, padID: Int32, output: inout CommandOutput) throws -> Int32 {
+    static func runJSONLines(contextLength: Int, truncate: Bool, padID: Int32, repeats: Int,
+                             output: inout CommandOutput) throws -> Int32 {
         let tokenizer = try CLIPTokenizer.bundled()
         var reader = LineReader(descriptor: 0)
         var lineNumber = 0
         var status: Int32 = 0
         var pending = ""
+        var texts: [String] = []
         while let line = reader.nextLine() {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
@@ -110,6 +113,7 @@ extension Program {
             }
             do {
                 let text = try JSONStringParser.parse(line)
+                if repeats > 0 { texts.append(text) }
                 let result = try TokenizerFormatting.tokenize(text, with: tokenizer, contextLength: contextLength,
                                                               truncate: truncate, padID: padID)
                 pending += TokenizerFormatting.json(result, tokenizer: tokenizer)
@@ -129,7 +133,29 @@ extension Program {
             }
         }
         output.out(pending)
+        if repeats > 0 {
+            output.err(throughput(of: texts, passes: repeats, tokenizer: tokenizer, contextLength: contextLength, padID: padID))
+        }
         return status
+    }
+
+    /// Times whole passes of tokenize over `texts` on one thread: the first with an empty
+    /// word cache, the others warm.
+    static func throughput(of texts: [String], passes: Int, tokenizer: CLIPTokenizer, contextLength: Int, padID: Int32) -> String {
+        let fresh = tokenizer.withEmptyCache()
+        var rates: [Double] = []
+        var checksum = 0
+        for _ in 0..<passes {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for text in texts {
+                checksum &+= (try? fresh.tokenize(text, contextLength: contextLength, padID: padID))?.count ?? 0
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            rates.append(Double(texts.count) / max(seconds, 1e-9))
+        }
+        let warm = rates.dropFirst().sorted()
+        let warmText = warm.isEmpty ? "no warm passes" : String(format: "warm median %.0f texts/s over %d passes", warm[warm.count / 2], warm.count)
+        return String(format: "throughput: %d texts (%d ids), cold pass %.0f texts/s, ", texts.count, checksum / passes, rates[0]) + warmText + "\n"
     }
 
     /// Times re-tokenizing `text`, as the explorer does after each keystroke.
