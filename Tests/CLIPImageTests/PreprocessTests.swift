@@ -1,0 +1,43 @@
+import XCTest
+@testable import CLIPImage
+
+final class PreprocessTests: XCTestCase {
+    func testResizedSizeTruncatesLongSide() {
+        // torchvision: int(224 * 451 / 300) = int(336.74...) = 336.
+        XCTAssertTrue(resizedSize(width: 451, height: 300, shortestSide: 224) == (336, 224))
+        XCTAssertTrue(resizedSize(width: 17, height: 999, shortestSide: 64) == (64, 3760))
+        XCTAssertTrue(resizedSize(width: 1, height: 1, shortestSide: 224) == (224, 224))
+    }
+
+    func testCenterCropRoundsHalfToEven() {
+        // One spare column: round(0.5) = 0; three spare: round(1.5) = 2.
+        let row = (0..<5).flatMap { index -> [UInt8] in [UInt8(index), 0, 0] }
+        let image = RGBImage(width: 5, height: 1, pixels: row)
+        XCTAssertEqual(image.centerCropped(size: 1).pixels[0], 2)
+        let four = RGBImage(width: 4, height: 4, pixels: (0..<16).flatMap { index -> [UInt8] in [UInt8(index), 0, 0] })
+        XCTAssertEqual(four.centerCropped(size: 3).pixels[0], 0)
+        XCTAssertEqual(four.centerCropped(size: 1).pixels[0], 10)
+    }
+
+    func testCenterCropPadsShortSideWithZeros() {
+        let image = RGBImage(width: 1, height: 1, pixels: [9, 9, 9])
+        let crop = image.centerCropped(size: 3)
+        XCTAssertEqual(crop.pixels.filter { $0 == 9 }.count, 3)
+        XCTAssertEqual(Array(crop.pixels[12..<15]), [9, 9, 9])
+    }
+
+    func testNormalizationUsesFloat32Steps() {
+        let image = RGBImage(width: 1, height: 1, pixels: [0, 128, 255])
+        let tensor = preprocess(image, config: PreprocessConfig(resizeShortestSide: 1, cropSize: 1,
+                                                               mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5])).tensor
+        XCTAssertEqual(tensor, [-1, (Float(128) / 255 - 0.5) / 0.5, 1])
+    }
+
+    func testResizeKeepsConstantImageConstant() {
+        let image = RGBImage(width: 37, height: 23, pixels: [UInt8](repeating: 200, count: 37 * 23 * 3))
+        for (width, height) in [(5, 3), (100, 71), (37, 5), (3, 23)] {
+            let resized = image.resizedBicubic(width: width, height: height)
+            XCTAssertEqual(Set(resized.pixels), [200], "\(width)x\(height)")
+        }
+    }
+}
