@@ -125,7 +125,7 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     // that is a truncated file. A file that lacks only its end marker has
     // every scan and decodes with a warning.
     if (glue.missing_scan_data) {
-        cic_set_message(image, "the data ends inside a scan (truncated file)");
+        cic_set_message(image, "the data ends inside a scan");
         cic_free_pixels(image);
         return CIC_ERROR_TRUNCATED;
     }

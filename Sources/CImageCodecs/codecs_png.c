@@ -33,7 +33,7 @@ static void png_glue_read(png_structp png, png_bytep out, size_t length) {
     png_glue *glue = png_get_io_ptr(png);
     if (length > glue->size - glue->offset) {
         glue->truncated = 1;
-        png_error(png, "the data ends before the image does (truncated file)");
+        png_error(png, "the data ends before the image does");
     }
     memcpy(out, glue->data + glue->offset, length);
     glue->offset += length;

@@ -8,7 +8,7 @@ cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels
     WebPBitstreamFeatures features;
     VP8StatusCode code = WebPGetFeatures(data, size, &features);
     if (code == VP8_STATUS_NOT_ENOUGH_DATA) {
-        cic_set_message(image, "the data ends inside the WebP header (truncated file)");
+        cic_set_message(image, "the data ends inside the header");
         return CIC_ERROR_TRUNCATED;
     }
     if (code != VP8_STATUS_OK) {

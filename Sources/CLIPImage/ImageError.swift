@@ -46,7 +46,7 @@ public enum ImageError: Error, Equatable, LocalizedError {
         case .unsupportedVariant(let path, let format, let detail):
             return "\(path): unsupported \(format.displayName) variant: \(detail)"
         case .tooManyPixels(let path, let width, let height, let limit):
-            return "\(path): \(width) x \(height) pixels exceeds the limit of \(limit) pixels "
+            return "\(path): \(width) x \(height) pixels is over the limit of \(limit) pixels "
                 + "(a guard against decompression bombs); to allow it, pass --max-pixels N "
                 + "or set \(ImageDecoder.maxPixelsEnvironmentVariable)=N"
         case .outOfMemory(let path, let width, let height):

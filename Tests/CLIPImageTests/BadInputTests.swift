@@ -40,7 +40,7 @@ final class BadInputTests: XCTestCase {
     func testPixelLimitMessageSaysHowToRaiseIt() {
         let error = ImageError.tooManyPixels(path: "big.png", width: 100000, height: 100000, limit: 178_956_970)
         XCTAssertEqual(error.errorDescription,
-                       "big.png: 100000 x 100000 pixels exceeds the limit of 178956970 pixels (a guard against "
+                       "big.png: 100000 x 100000 pixels is over the limit of 178956970 pixels (a guard against "
                        + "decompression bombs); to allow it, pass --max-pixels N or set CLIP_EXPLORER_MAX_PIXELS=N")
     }
 
