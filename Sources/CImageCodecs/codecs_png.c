@@ -58,7 +58,8 @@ static const char *pillow_mode(int color_type, int bit_depth) {
 // Converts rows that libpng has reduced to 8 bits and one byte per sample
 // (png_set_strip_16 keeps the high byte, png_set_packing unpacks 1, 2 and
 // 4-bit samples without scaling them).
-static void convert_rows(png_structp png, png_infop info, png_glue *glue, int color_type, int bit_depth) {
+static void convert_rows(png_structp png, png_infop info, png_glue *glue, int color_type, int bit_depth,
+                         uint8_t *pixels) {
     cic_image *image = glue->image;
     size_t width = (size_t)image->width;
     png_colorp palette = NULL;
@@ -72,7 +73,7 @@ static void convert_rows(png_structp png, png_infop info, png_glue *glue, int co
 
     for (size_t y = 0; y < (size_t)image->height; y++) {
         const uint8_t *in = glue->rows[y];
-        uint8_t *out = image->pixels + y * width * 3;
+        uint8_t *out = pixels + y * width * 3;
         for (size_t x = 0; x < width; x++) {
             switch (color_type) {
             case PNG_COLOR_TYPE_GRAY: {
@@ -107,7 +108,8 @@ static void convert_rows(png_structp png, png_infop info, png_glue *glue, int co
     }
 }
 
-cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, cic_image *image) {
+cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
+                          cic_image *image) {
     png_glue glue;
     memset(&glue, 0, sizeof glue);
     glue.data = data;
@@ -126,7 +128,6 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (setjmp(png_jmpbuf(png))) {
         free(glue.rows);
         free(glue.raw);
-        cic_free_pixels(image);
         png_destroy_read_struct(&png, &info, NULL);
         return glue.truncated ? CIC_ERROR_TRUNCATED : CIC_ERROR_INVALID;
     }
@@ -142,6 +143,14 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
         return status;
     }
     snprintf(image->mode, sizeof image->mode, "%s", pillow_mode(color_type, bit_depth));
+    if (!out || !cic_output_fits(image, out_size)) {
+        png_destroy_read_struct(&png, &info, NULL);
+        if (!out) {
+            return CIC_OK;  // header only
+        }
+        cic_set_message(image, "the output buffer does not hold %d x %d RGB pixels", image->width, image->height);
+        return CIC_ERROR_INVALID;
+    }
 
     // No gamma, sBIT or tRNS transforms: Pillow applies none of them.
     if (bit_depth == 16) {
@@ -156,10 +165,9 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     size_t row_bytes = png_get_rowbytes(png, info);
     glue.raw = malloc(row_bytes * (size_t)height);
     glue.rows = malloc(sizeof(png_bytep) * (size_t)height);
-    if (!glue.raw || !glue.rows || !cic_allocate_rgb(image)) {
+    if (!glue.raw || !glue.rows) {
         free(glue.rows);
         free(glue.raw);
-        cic_free_pixels(image);
         png_destroy_read_struct(&png, &info, NULL);
         return CIC_ERROR_OUT_OF_MEMORY;
     }
@@ -171,7 +179,7 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     // still decodes.
     png_read_image(png, glue.rows);
 
-    convert_rows(png, info, &glue, color_type, bit_depth);
+    convert_rows(png, info, &glue, color_type, bit_depth, out);
     free(glue.rows);
     free(glue.raw);
     png_destroy_read_struct(&png, &info, NULL);

@@ -49,24 +49,19 @@ public struct ImageDecoder: Sendable {
         case .unknown: throw ImageError.notAnImage(path: name)
         }
 
-        var result = cic_image()
-        let limit = UInt64(max(0, maxPixels))
-        let status = bytes.withUnsafeBufferPointer { buffer -> cic_status in
-            guard let base = buffer.baseAddress else { return CIC_ERROR_INVALID }
-            switch format {
-            case .jpeg: return cic_decode_jpeg(base, buffer.count, limit, &result)
-            case .png: return cic_decode_png(base, buffer.count, limit, &result)
-            case .webp: return cic_decode_webp(base, buffer.count, limit, &result)
-            }
-        }
-        defer { cic_free_pixels(&result) }
-        try ImageDecoder.check(status, result: &result, format: format, name: name, limit: maxPixels)
+        // First the header alone, to check the size before allocating; then
+        // the decode, straight into the array that RGBImage keeps.
+        var header = cic_image()
+        let headerStatus = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: nil, result: &header)
+        try ImageDecoder.check(headerStatus, result: &header, format: format, name: name, limit: maxPixels)
 
-        let width = Int(result.width), height = Int(result.height)
-        guard let pixelPointer = result.pixels else {
-            throw ImageError.outOfMemory(path: name, width: width, height: height)
+        let width = Int(header.width), height = Int(header.height)
+        var result = cic_image()
+        let pixels = try [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initializedCount in
+            let status = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: buffer, result: &result)
+            try ImageDecoder.check(status, result: &result, format: format, name: name, limit: maxPixels)
+            initializedCount = buffer.count
         }
-        let pixels = Array(UnsafeBufferPointer(start: pixelPointer, count: width * height * 3))
         var image = RGBImage(width: width, height: height, pixels: pixels)
 
         let orientation = EXIFOrientation.read(from: bytes, format: format)
@@ -81,6 +76,22 @@ public struct ImageDecoder: Sendable {
     }
 
     // MARK: - Steps
+
+    /// Calls the C decoder for `format`: header only when `output` is nil.
+    private static func run(_ format: ImageFormat, bytes: [UInt8], maxPixels: Int,
+                            into output: UnsafeMutableBufferPointer<UInt8>?, result: inout cic_image) -> cic_status {
+        let limit = UInt64(max(0, maxPixels))
+        let out = output?.baseAddress
+        let outSize = output?.count ?? 0
+        return bytes.withUnsafeBufferPointer { buffer -> cic_status in
+            guard let base = buffer.baseAddress else { return CIC_ERROR_INVALID }
+            switch format {
+            case .jpeg: return cic_decode_jpeg(base, buffer.count, limit, out, outSize, &result)
+            case .png: return cic_decode_png(base, buffer.count, limit, out, outSize, &result)
+            case .webp: return cic_decode_webp(base, buffer.count, limit, out, outSize, &result)
+            }
+        }
+    }
 
     /// Turns a C status into the matching ImageError.
     private static func check(_ status: cic_status, result: inout cic_image, format: ImageFormat,

@@ -48,8 +48,15 @@ public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> Preproces
     precondition(config.mean.count == 3 && config.std.count == 3, "mean and std need one value per channel")
 
     let (width, height) = resizedSize(width: image.width, height: image.height, shortestSide: config.resizeShortestSide)
-    let resized = image.resizedBicubic(width: width, height: height)
-    let crop = resized.centerCropped(size: config.cropSize)
+    let size = config.cropSize
+    let crop: RGBImage
+    if width >= size && height >= size {
+        // Resizes only the pixels the crop keeps.
+        let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
+        crop = image.resizedBicubic(width: width, height: height, columns: left..<(left + size), rows: top..<(top + size))
+    } else {
+        crop = image.resizedBicubic(width: width, height: height).centerCropped(size: size)
+    }
     return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
 }
 
@@ -67,13 +74,7 @@ extension RGBImage {
     /// offsets, round((in - size) / 2) with Python's round-half-to-even. A side
     /// shorter than `size` is padded with zeros first, as torchvision pads.
     public func centerCropped(size: Int) -> RGBImage {
-        func offset(_ length: Int) -> Int {
-            if length < size {
-                return -((size - length) / 2)
-            }
-            return Int((Double(length - size) / 2).rounded(.toNearestOrEven))
-        }
-        let left = offset(width), top = offset(height)
+        let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
         var out = [UInt8](repeating: 0, count: size * size * 3)
         for y in 0..<size {
             let sourceY = y + top
@@ -90,6 +91,16 @@ extension RGBImage {
         }
         return RGBImage(width: size, height: size, pixels: out)
     }
+}
+
+/// The first kept pixel of a centered crop of `size` from `length` pixels:
+/// torchvision's round((length - size) / 2) with round-half-to-even, or
+/// minus the zero padding it adds before a side shorter than `size`.
+func centerCropOffset(length: Int, size: Int) -> Int {
+    if length < size {
+        return -((size - length) / 2)
+    }
+    return Int((Double(length - size) / 2).rounded(.toNearestOrEven))
 }
 
 /// Returns [3, height, width] floats: (value / 255 - mean) / std per channel,

@@ -5,7 +5,7 @@ extension Program {
     static let preprocessCommand = Command(
         name: "preprocess",
         summary: "decode an image and write CLIP's input tensor",
-        usage: ["preprocess IMAGE --out FILE.f32 [--size N] [--no-exif] [--png FILE.png] [--json] [--max-pixels N]"],
+        usage: ["preprocess IMAGE --out FILE.f32 [--size N] [--no-exif] [--png FILE.png] [--json] [--max-pixels N] [--time [--repeat N]]"],
         options: [
             .value("--out", "FILE", help: "write the tensor here: raw little-endian float32, 3 x N x N, channel-first"),
             .value("--size", "N", help: "resize the shortest side to N pixels, then crop N x N (default 224)"),
@@ -13,6 +13,8 @@ extension Program {
             .value("--png", "FILE", help: "also write the 8-bit N x N crop as a PNG"),
             .flag("--json", help: "print the image's details as JSON"),
             .value("--max-pixels", "N", help: "reject images with more pixels (default 178956970, as Pillow)"),
+            .flag("--time", help: "print the decode and preprocess times to standard error"),
+            .value("--repeat", "N", help: "with --time, decode and preprocess N times and print the fastest (default 1)"),
         ],
         details: """
             Reads JPEG, PNG and WebP, identified by content, not by file extension. Pixels
@@ -46,11 +48,29 @@ extension Program {
         let tensorFile = try AtomicFile(path: outPath)
         let pngFile = try arguments.value("--png").map { try AtomicFile(path: $0) }
 
-        let decoded = try ImageDecoder(maxPixels: maxPixels).decode(path: imagePath, applyEXIF: applyEXIF)
+        let decoder = ImageDecoder(maxPixels: maxPixels)
+        let repeats = try arguments.int("--repeat", default: 1, in: 1...1000)
+        var decodeNanoseconds = UInt64.max, preprocessNanoseconds = UInt64.max
+        var decoded: DecodedImage?
+        var result: PreprocessedImage?
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let image = try decoder.decode(path: imagePath, applyEXIF: applyEXIF)
+            let decodedAt = DispatchTime.now().uptimeNanoseconds
+            result = preprocess(image.image, config: .openAI(size: size))
+            let finishedAt = DispatchTime.now().uptimeNanoseconds
+            decoded = image
+            decodeNanoseconds = min(decodeNanoseconds, decodedAt - start)
+            preprocessNanoseconds = min(preprocessNanoseconds, finishedAt - decodedAt)
+        }
+        guard let decoded, let result else { return 1 }  // repeats >= 1, so both are set
         for warning in decoded.warnings {
             output.err("\(name) preprocess: warning: \(imagePath): \(warning)\n")
         }
-        let result = preprocess(decoded.image, config: .openAI(size: size))
+        if arguments.has("--time") {
+            output.err(String(format: "time: decode %.3f ms, preprocess %.3f ms\n",
+                              Double(decodeNanoseconds) / 1e6, Double(preprocessNanoseconds) / 1e6))
+        }
 
         try tensorFile.write { path in try AtomicFile.writeBytes(littleEndianBytes(result.tensor), to: path) }
         if let pngFile {

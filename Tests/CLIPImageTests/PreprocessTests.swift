@@ -41,3 +41,15 @@ final class PreprocessTests: XCTestCase {
         }
     }
 }
+
+final class ResizeWindowTests: XCTestCase {
+    func testWindowEqualsCropOfFullResize() {
+        var generator = SystemRandomNumberGenerator()
+        let image = RGBImage(width: 53, height: 31, pixels: (0..<(53 * 31 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        for (width, height, columns, rows) in [(20, 12, 3..<15, 2..<12), (53, 90, 10..<40, 0..<90), (120, 31, 0..<7, 5..<6), (9, 9, 0..<9, 0..<9)] {
+            let full = image.resizedBicubic(width: width, height: height)
+            let window = image.resizedBicubic(width: width, height: height, columns: columns, rows: rows)
+            XCTAssertEqual(window, full.cropped(columns: columns, rows: rows), "\(width)x\(height) window \(columns) x \(rows)")
+        }
+    }
+}
