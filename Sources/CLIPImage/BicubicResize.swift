@@ -149,9 +149,12 @@ extension RGBImage {
                         taps.first.withUnsafeBufferPointer { first in
                             taps.count.withUnsafeBufferPointer { count in
                                 guard let planeBase = planes.baseAddress, let weightBase = weights.baseAddress else { return }
+                                // Only the source columns that the output columns read.
+                                let lastColumn = columns.upperBound - 1
+                                let sourceColumns = first[columns.lowerBound]..<(first[lastColumn] + count[lastColumn])
                                 for (outRow, row) in rows.enumerated() {
                                     let rowStart = row * inputWidth * 3
-                                    for x in 0..<inputWidth {
+                                    for x in sourceColumns {
                                         planes[x] = source[rowStart + x * 3]
                                         planes[inputWidth + x] = source[rowStart + x * 3 + 1]
                                         planes[2 * inputWidth + x] = source[rowStart + x * 3 + 2]

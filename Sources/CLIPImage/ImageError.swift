@@ -20,6 +20,8 @@ public enum ImageError: Error, Equatable, LocalizedError {
     case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
     case outOfMemory(path: String, width: Int, height: Int)
     case writeFailed(path: String, reason: String)
+    /// Preprocessing values from a model's config that cannot be used.
+    case invalidPreprocessConfig(source: String, detail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -53,6 +55,8 @@ public enum ImageError: Error, Equatable, LocalizedError {
             return "\(path): out of memory for \(width) x \(height) pixels"
         case .writeFailed(let path, let reason):
             return "\(path): write failed: \(reason)"
+        case .invalidPreprocessConfig(let source, let detail):
+            return "\(source): invalid image preprocessing config: \(detail)"
         }
     }
 }

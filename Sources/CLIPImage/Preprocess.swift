@@ -19,6 +19,25 @@ public struct PreprocessConfig: Sendable, Equatable {
         self.std = std
     }
 
+    /// Largest resize or crop size accepted by `validate`; the tensor for it takes 200 MB.
+    public static let maxSize = 4096
+
+    /// Checks values that come from a model's preprocessor config before
+    /// `preprocess` relies on them. `source` names the file in the error.
+    public func validate(source: String) throws {
+        guard (1...PreprocessConfig.maxSize).contains(resizeShortestSide), (1...PreprocessConfig.maxSize).contains(cropSize) else {
+            throw ImageError.invalidPreprocessConfig(
+                source: source, detail: "sizes must be 1 to \(PreprocessConfig.maxSize), got resize \(resizeShortestSide) and crop \(cropSize)")
+        }
+        guard mean.count == 3, std.count == 3 else {
+            throw ImageError.invalidPreprocessConfig(
+                source: source, detail: "mean and std need 3 values each, got \(mean.count) and \(std.count)")
+        }
+        guard mean.allSatisfy(\.isFinite), std.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+            throw ImageError.invalidPreprocessConfig(source: source, detail: "mean must be finite and std finite and nonzero, got \(mean) and \(std)")
+        }
+    }
+
     /// OpenAI CLIP's values, as in clip/clip.py and open_clip's OPENAI_DATASET_MEAN/STD.
     public static let openAI = PreprocessConfig(
         resizeShortestSide: 224, cropSize: 224,
@@ -43,6 +62,7 @@ public struct PreprocessedImage: Sendable {
 }
 
 /// Resizes, crops and normalizes an image as open_clip's `preprocess` does.
+/// A config read from a file must pass `PreprocessConfig.validate` first.
 public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> PreprocessedImage {
     precondition(config.resizeShortestSide > 0 && config.cropSize > 0, "preprocess sizes must be positive")
     precondition(config.mean.count == 3 && config.std.count == 3, "mean and std need one value per channel")

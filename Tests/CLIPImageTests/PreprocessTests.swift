@@ -53,3 +53,33 @@ final class ResizeWindowTests: XCTestCase {
         }
     }
 }
+
+final class PreprocessConfigTests: XCTestCase {
+    func testOpenAIConfigIsValid() {
+        XCTAssertNoThrow(try PreprocessConfig.openAI.validate(source: "built-in"))
+    }
+
+    func testInvalidConfigsRejected() {
+        let bad: [PreprocessConfig] = [
+            PreprocessConfig(resizeShortestSide: 0, cropSize: 224, mean: [0, 0, 0], std: [1, 1, 1]),
+            PreprocessConfig(resizeShortestSide: 224, cropSize: 5000, mean: [0, 0, 0], std: [1, 1, 1]),
+            PreprocessConfig(resizeShortestSide: 224, cropSize: 224, mean: [0.5], std: [1, 1, 1]),
+            PreprocessConfig(resizeShortestSide: 224, cropSize: 224, mean: [0, 0, 0], std: [1, 0, 1]),
+            PreprocessConfig(resizeShortestSide: 224, cropSize: 224, mean: [.nan, 0, 0], std: [1, 1, 1]),
+        ]
+        for config in bad {
+            XCTAssertThrowsError(try config.validate(source: "preprocessor_config.json"), "\(config)") { error in
+                XCTAssertTrue((error as? ImageError)?.errorDescription?.hasPrefix("preprocessor_config.json: invalid image preprocessing config: ") ?? false,
+                              "\(error)")
+            }
+        }
+    }
+
+    func testResizeLargerThanCropMatchesFullResizeThenCrop() {
+        var generator = SystemRandomNumberGenerator()
+        let image = RGBImage(width: 41, height: 29, pixels: (0..<(41 * 29 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let config = PreprocessConfig(resizeShortestSide: 20, cropSize: 16, mean: [0, 0, 0], std: [1, 1, 1])
+        let expected = image.resizedBicubic(width: 28, height: 20).centerCropped(size: 16)
+        XCTAssertEqual(preprocess(image, config: config).crop, expected)
+    }
+}
