@@ -124,9 +124,11 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     free(cmyk_row);
     jpeg_destroy_decompress(&info);
 
-    // libjpeg fills a scan that ran out of data with gray and only warns;
-    // that is a truncated file. A file that lacks only its end marker has
+    // libjpeg fills a scan that ran out of data with gray and only warns,
+    // which means a truncated file. A file that lacks only its end marker has
     // every scan and decodes with a warning.
+    // NOTE: a progressive file cut exactly between two scans also passes here
+    // with a warning, because nothing says how many scans were to follow.
     if (glue.missing_scan_data) {
         cic_set_message(image, "the data ends inside a scan");
         return CIC_ERROR_TRUNCATED;

@@ -210,6 +210,7 @@ cic_status cic_write_png_rgb(const char *path, const uint8_t *rgb, int32_t width
         snprintf(message, 256, "cannot open for writing");
         return CIC_ERROR_INVALID;
     }
+
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &glue, png_write_error, png_write_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -223,15 +224,18 @@ cic_status cic_write_png_rgb(const char *path, const uint8_t *rgb, int32_t width
         fclose(file);
         return CIC_ERROR_INVALID;
     }
+
     png_init_io(png, file);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
+
     for (int32_t y = 0; y < height; y++) {
         png_write_row(png, rgb + (size_t)y * (size_t)width * 3);
     }
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
+
     if (fclose(file) != 0) {
         snprintf(message, 256, "write failed (disk full?)");
         return CIC_ERROR_INVALID;

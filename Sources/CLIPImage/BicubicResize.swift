@@ -132,7 +132,7 @@ extension RGBImage {
         return RGBImage(width: columns.count, height: rows.count, pixels: out)
     }
 
-    /// The horizontal pass over source `rows`, computing output `columns`.
+    /// Runs the horizontal pass over source `rows`, computing output `columns`.
     private func resampleHorizontally(_ taps: ResampleTaps, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
         let outWidth = columns.count
         var out = [UInt8](repeating: 0, count: outWidth * rows.count * 3)
@@ -182,7 +182,7 @@ extension RGBImage {
         return RGBImage(width: outWidth, height: rows.count, pixels: out)
     }
 
-    /// The vertical pass computing output `rows`. `rowShift` is the source row that this image's row 0 stands for.
+    /// Runs the vertical pass, computing output `rows`. `rowShift` is the source row of this image's row 0.
     private func resampleVertically(_ taps: ResampleTaps, rows: Range<Int>, rowShift: Int) -> RGBImage {
         let stride = width * 3
         var out = [UInt8](repeating: 0, count: stride * rows.count)

@@ -20,6 +20,9 @@ struct ByteReader {
     }
 }
 
+// NOTE: Pillow 13 also reads the orientation from XMP (tiff:Orientation) and
+// from PNG "Raw profile type exif" text chunks when EXIF has none; those are
+// not read here, so such files are not turned upright.
 enum EXIFOrientation {
     /// Returns the orientation tag of a TIFF-structured EXIF block (optionally
     /// prefixed by "Exif\0\0"), or nil when the block has none or is damaged.

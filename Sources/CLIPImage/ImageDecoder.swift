@@ -18,7 +18,7 @@ public struct ImageDecoder: Sendable {
     /// Image.MAX_IMAGE_PIXELS (2 x 89,478,485 pixels in Pillow 13).
     public static let builtInMaxPixels = 178_956_970
 
-    /// CLIP_EXPLORER_MAX_PIXELS when it holds a positive whole number, else `builtInMaxPixels`.
+    /// CLIP_EXPLORER_MAX_PIXELS when it contains a positive whole number, else `builtInMaxPixels`.
     public static var defaultMaxPixels: Int {
         if let text = ProcessInfo.processInfo.environment[maxPixelsEnvironmentVariable],
            let value = Int(text), value > 0 {
@@ -32,7 +32,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Reads and decodes the file at `path`. With `applyEXIF`, the image is
-    /// turned upright as its EXIF orientation says.
+    /// turned upright as its EXIF orientation tag specifies.
     public func decode(path: String, applyEXIF: Bool = true) throws -> DecodedImage {
         let bytes = try ImageDecoder.readFile(path: path)
         return try decode(bytes: bytes, name: path, applyEXIF: applyEXIF)

@@ -53,9 +53,9 @@ public struct PreprocessConfig: Sendable, Equatable {
     }
 }
 
-/// What the vision tower receives, and the 8-bit crop it came from.
+/// The vision tower's input and the 8-bit crop it was made from.
 public struct PreprocessedImage: Sendable {
-    /// The 8-bit crop the model sees.
+    /// The 8-bit center crop that `tensor` is made from.
     public let crop: RGBImage
     /// [3, cropSize, cropSize], channel-first, normalized.
     public let tensor: [Float]
@@ -80,7 +80,7 @@ public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> Preproces
     return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
 }
 
-/// The size torchvision's Resize(int) gives: the shortest side becomes
+/// Returns the size torchvision's Resize(int) gives: the shortest side becomes
 /// `shortestSide` and the longest is `int(shortestSide * long / short)`,
 /// computed in double precision and truncated, as torchvision 0.2x does.
 public func resizedSize(width: Int, height: Int, shortestSide: Int) -> (width: Int, height: Int) {
@@ -113,7 +113,7 @@ extension RGBImage {
     }
 }
 
-/// The first kept pixel of a centered crop of `size` from `length` pixels:
+/// Returns the first kept pixel of a centered crop of `size` from `length` pixels:
 /// torchvision's round((length - size) / 2) with round-half-to-even, or
 /// minus the zero padding it adds before a side shorter than `size`.
 func centerCropOffset(length: Int, size: Int) -> Int {

@@ -87,7 +87,7 @@ extension Program {
         return 0
     }
 
-    /// The pixel limit from CLIP_EXPLORER_MAX_PIXELS, or the built-in one when unset.
+    /// Returns the pixel limit from CLIP_EXPLORER_MAX_PIXELS, or the built-in one when unset.
     private static func environmentMaxPixels() throws -> Int {
         let variable = ImageDecoder.maxPixelsEnvironmentVariable
         guard let text = ProcessInfo.processInfo.environment[variable] else {

@@ -10,9 +10,9 @@
 /// Status of a decode or encode call.
 typedef enum {
     CIC_OK = 0,
-    /// The library rejected the data; `message` says why.
+    /// The library rejected the data, for the reason in `message`.
     CIC_ERROR_INVALID = 1,
-    /// The data ended before the image did; `message` says where.
+    /// The data ended before the image did, as `message` details.
     CIC_ERROR_TRUNCATED = 2,
     /// The header declares more pixels than `max_pixels`; width and height are set.
     CIC_ERROR_TOO_MANY_PIXELS = 3,
@@ -22,7 +22,7 @@ typedef enum {
     CIC_ERROR_UNSUPPORTED = 5,
 } cic_status;
 
-/// What a decode call found: the size and mode from the header, an error
+/// The outcome of a decode call: the size and mode from the header, an error
 /// message or warnings.
 typedef struct {
     int32_t width;
