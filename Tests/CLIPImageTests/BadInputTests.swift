@@ -102,3 +102,26 @@ final class BadInputTests: XCTestCase {
         }
     }
 }
+
+final class CorruptionTests: XCTestCase {
+    /// Flips random bytes past the header of real files: every result must be
+    /// an image or an ImageError, never a trap.
+    func testRandomByteFlipsNeverTrap() throws {
+        var generator = SystemRandomNumberGenerator()
+        for name in ["jpeg_exif_3.jpg", "jpeg_progressive_restart.jpg", "png_gray4_interlaced.png", "png_exif_6.png", "webp_exif_8.webp"] {
+            let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("images/" + name))))
+            for _ in 0..<60 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    bytes[Int.random(in: 16..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                }
+                do {
+                    let decoded = try ImageDecoder().decode(bytes: bytes, name: name)
+                    XCTAssertEqual(decoded.image.pixels.count, decoded.image.width * decoded.image.height * 3, name)
+                } catch {
+                    XCTAssertTrue(error is ImageError, "\(name): \(error)")
+                }
+            }
+        }
+    }
+}

@@ -68,6 +68,46 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertEqual(json["outputShape"] as? [Int], [3, 16, 16])
     }
 
+    /// Returns a PNG of `image` with an eXIf chunk holding `orientation`, placed before IDAT.
+    private func pngWithOrientation(_ orientation: UInt8) throws -> [UInt8] {
+        let png = try XCTUnwrap(contents(imagePath))
+        let tiff: [UInt8] = [0x4D, 0x4D, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0]
+        let typeAndData = Array("eXIf".utf8) + tiff
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in typeAndData {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        crc ^= 0xFFFF_FFFF
+        func bigEndian(_ value: UInt32) -> [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
+        let chunk = bigEndian(UInt32(tiff.count)) + typeAndData + bigEndian(crc)
+        let afterHeader = 8 + 25  // signature, then the 13-byte IHDR chunk with its length, type and CRC
+        return Array(png[..<afterHeader]) + chunk + Array(png[afterHeader...])
+    }
+
+    func testEXIFRotationReportedAndSkippable() throws {
+        let rotated = folder + "/rotated.png"
+        XCTAssertTrue(FileManager.default.createFile(atPath: rotated, contents: Data(try pngWithOrientation(6))))
+        let out = folder + "/t.f32"
+
+        let applied = run(["preprocess", rotated, "--out", out, "--size", "8", "--json"])
+        XCTAssertEqual(applied.status, 0, applied.err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(applied.out.utf8)) as? [String: Any])
+        XCTAssertEqual(json["exifOrientation"] as? Int, 6)
+        XCTAssertEqual(json["exifRotationApplied"] as? Bool, true)
+        XCTAssertEqual(json["width"] as? Int, 30)
+        XCTAssertEqual(json["height"] as? Int, 40)
+
+        let skipped = run(["preprocess", rotated, "--out", out, "--size", "8", "--json", "--no-exif"])
+        let plain = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(skipped.out.utf8)) as? [String: Any])
+        XCTAssertEqual(plain["exifOrientation"] as? Int, 6)
+        XCTAssertEqual(plain["exifRotationApplied"] as? Bool, false)
+        XCTAssertEqual(plain["width"] as? Int, 40)
+
+        let text = run(["preprocess", rotated, "--out", out, "--size", "8"])
+        XCTAssertTrue(text.out.contains("EXIF orientation 6 applied"), text.out)
+    }
+
     func testBadImageKeepsOldOutputAndLeavesNoTemporaryFile() throws {
         let out = folder + "/tensor.f32"
         _ = FileManager.default.createFile(atPath: out, contents: Data("old".utf8))
