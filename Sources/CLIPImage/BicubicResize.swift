@@ -22,9 +22,11 @@ private func bicubicKernel(_ value: Double) -> Double {
     return 0
 }
 
-/// The taps of one resampling pass: for output index i, input samples
-/// first[i] ..< first[i] + count[i], weighted by weights[i * kernelSize ..< ...].
+/// The taps of one resampling pass for the output indices in `outputs`: for
+/// output index i, input samples first[i - o] ..< first[i - o] + count[i - o],
+/// weighted by weights[(i - o) * kernelSize ..< ...], where o is outputs.lowerBound.
 struct ResampleTaps {
+    let outputs: Range<Int>
     let kernelSize: Int
     let first: [Int]
     let count: [Int]
@@ -32,19 +34,20 @@ struct ResampleTaps {
 
     /// Computes the taps that map `inputSize` samples to `outputSize`, as
     /// Pillow's precompute_coeffs and normalize_coeffs_8bpc do for the box
-    /// (0, inputSize).
-    init(inputSize: Int, outputSize: Int) {
+    /// (0, inputSize), for the indices in `outputs` only. A window keeps the
+    /// tables small when one side is resized to millions of pixels.
+    init(inputSize: Int, outputSize: Int, outputs: Range<Int>) {
         let scale = Double(inputSize) / Double(outputSize)
         let filterScale = max(scale, 1.0)
         let support = 2.0 * filterScale
         let kernelSize = Int(support.rounded(.up)) * 2 + 1
         let inverseFilterScale = 1.0 / filterScale
 
-        var first = [Int](repeating: 0, count: outputSize)
-        var count = [Int](repeating: 0, count: outputSize)
-        var weights = [Int32](repeating: 0, count: outputSize * kernelSize)
+        var first = [Int](repeating: 0, count: outputs.count)
+        var count = [Int](repeating: 0, count: outputs.count)
+        var weights = [Int32](repeating: 0, count: outputs.count * kernelSize)
         var row = [Double](repeating: 0, count: kernelSize)
-        for output in 0..<outputSize {
+        for (slot, output) in outputs.enumerated() {
             let center = (Double(output) + 0.5) * scale
             // Int(_:) truncates toward zero like C's (int) cast, which Pillow uses to round here.
             let low = max(Int(center - support + 0.5), 0)
@@ -61,15 +64,22 @@ struct ResampleTaps {
                 let normalized = total != 0 ? row[tap] / total : row[tap]
                 let scaled = normalized * Double(1 << precisionBits)
                 // Rounds half away from zero, then truncates, as Pillow does.
-                weights[output * kernelSize + tap] = Int32(normalized < 0 ? scaled - 0.5 : scaled + 0.5)
+                weights[slot * kernelSize + tap] = Int32(normalized < 0 ? scaled - 0.5 : scaled + 0.5)
             }
-            first[output] = low
-            count[output] = taps
+            first[slot] = low
+            count[slot] = taps
         }
+        self.outputs = outputs
         self.kernelSize = kernelSize
         self.first = first
         self.count = count
         self.weights = weights
+    }
+
+    /// The input samples that output index `output` reads.
+    func sources(of output: Int) -> Range<Int> {
+        let slot = output - outputs.lowerBound
+        return first[slot]..<(first[slot] + count[slot])
     }
 }
 
@@ -96,24 +106,23 @@ extension RGBImage {
         precondition(columns.lowerBound >= 0 && columns.upperBound <= newWidth && !columns.isEmpty, "columns outside the output")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= newHeight && !rows.isEmpty, "rows outside the output")
 
-        let horizontal = newWidth != width ? ResampleTaps(inputSize: width, outputSize: newWidth) : nil
-        let vertical = newHeight != height ? ResampleTaps(inputSize: height, outputSize: newHeight) : nil
+        let horizontal = newWidth != width ? ResampleTaps(inputSize: width, outputSize: newWidth, outputs: columns) : nil
+        let vertical = newHeight != height ? ResampleTaps(inputSize: height, outputSize: newHeight, outputs: rows) : nil
 
         // The source rows that the output rows read: all taps of the vertical pass, or the rows themselves.
         var sourceRows = rows
         if let vertical {
-            let last = rows.upperBound - 1
-            sourceRows = vertical.first[rows.lowerBound]..<(vertical.first[last] + vertical.count[last])
+            sourceRows = vertical.sources(of: rows.lowerBound).lowerBound..<vertical.sources(of: rows.upperBound - 1).upperBound
         }
 
         var current: RGBImage
         if let horizontal {
-            current = resampleHorizontally(horizontal, columns: columns, rows: sourceRows)
+            current = resampleHorizontally(horizontal, rows: sourceRows)
         } else {
             current = cropped(columns: columns, rows: sourceRows)
         }
         if let vertical {
-            current = current.resampleVertically(vertical, rows: rows, rowShift: sourceRows.lowerBound)
+            current = current.resampleVertically(vertical, rowShift: sourceRows.lowerBound)
         }
         return current
     }
@@ -132,8 +141,9 @@ extension RGBImage {
         return RGBImage(width: columns.count, height: rows.count, pixels: out)
     }
 
-    /// Runs the horizontal pass over source `rows`, computing output `columns`.
-    private func resampleHorizontally(_ taps: ResampleTaps, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
+    /// Runs the horizontal pass over source `rows`, computing the output columns of `taps`.
+    private func resampleHorizontally(_ taps: ResampleTaps, rows: Range<Int>) -> RGBImage {
+        let columns = taps.outputs
         let outWidth = columns.count
         var out = [UInt8](repeating: 0, count: outWidth * rows.count * 3)
         // One source row split into R, G and B planes, so each dot product
@@ -150,8 +160,8 @@ extension RGBImage {
                             taps.count.withUnsafeBufferPointer { count in
                                 guard let planeBase = planes.baseAddress, let weightBase = weights.baseAddress else { return }
                                 // Only the source columns that the output columns read.
-                                let lastColumn = columns.upperBound - 1
-                                let sourceColumns = first[columns.lowerBound]..<(first[lastColumn] + count[lastColumn])
+                                let sourceColumns = taps.sources(of: columns.lowerBound).lowerBound
+                                    ..< taps.sources(of: columns.upperBound - 1).upperBound
                                 for (outRow, row) in rows.enumerated() {
                                     let rowStart = row * inputWidth * 3
                                     for x in sourceColumns {
@@ -159,9 +169,9 @@ extension RGBImage {
                                         planes[inputWidth + x] = source[rowStart + x * 3 + 1]
                                         planes[2 * inputWidth + x] = source[rowStart + x * 3 + 2]
                                     }
-                                    for (outColumn, x) in columns.enumerated() {
-                                        let kernel = weightBase + x * taps.kernelSize
-                                        let low = first[x], tapCount = count[x]
+                                    for outColumn in 0..<outWidth {
+                                        let kernel = weightBase + outColumn * taps.kernelSize
+                                        let low = first[outColumn], tapCount = count[outColumn]
                                         let to = (outRow * outWidth + outColumn) * 3
                                         for channel in 0..<3 {
                                             let samples = planeBase + channel * inputWidth + low
@@ -182,8 +192,10 @@ extension RGBImage {
         return RGBImage(width: outWidth, height: rows.count, pixels: out)
     }
 
-    /// Runs the vertical pass, computing output `rows`. `rowShift` is the source row of this image's row 0.
-    private func resampleVertically(_ taps: ResampleTaps, rows: Range<Int>, rowShift: Int) -> RGBImage {
+    /// Runs the vertical pass, computing the output rows of `taps`. `rowShift`
+    /// is the source row of this image's row 0.
+    private func resampleVertically(_ taps: ResampleTaps, rowShift: Int) -> RGBImage {
+        let rows = taps.outputs
         let stride = width * 3
         var out = [UInt8](repeating: 0, count: stride * rows.count)
         let half: Int32 = 1 << (precisionBits - 1)
@@ -193,9 +205,9 @@ extension RGBImage {
             out.withUnsafeMutableBufferPointer { target in
                 sums.withUnsafeMutableBufferPointer { sums in
                     taps.weights.withUnsafeBufferPointer { weights in
-                        for (outRow, y) in rows.enumerated() {
-                            let low = taps.first[y] - rowShift, tapCount = taps.count[y]
-                            let kernel = y * taps.kernelSize
+                        for outRow in 0..<rows.count {
+                            let low = taps.first[outRow] - rowShift, tapCount = taps.count[outRow]
+                            let kernel = outRow * taps.kernelSize
                             for i in 0..<stride { sums[i] = half }
                             // Row by row, so the inner loop runs over contiguous bytes.
                             for tap in 0..<tapCount {

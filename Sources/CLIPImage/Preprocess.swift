@@ -68,15 +68,15 @@ public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> Preproces
     precondition(config.mean.count == 3 && config.std.count == 3, "mean and std need one value per channel")
 
     let (width, height) = resizedSize(width: image.width, height: image.height, shortestSide: config.resizeShortestSide)
+    // Resizes only the pixels the crop keeps. Where the crop is larger than the
+    // resized image, torchvision pads with zeros, so the window is placed on a
+    // black canvas.
     let size = config.cropSize
-    let crop: RGBImage
-    if width >= size && height >= size {
-        // Resizes only the pixels the crop keeps.
-        let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
-        crop = image.resizedBicubic(width: width, height: height, columns: left..<(left + size), rows: top..<(top + size))
-    } else {
-        crop = image.resizedBicubic(width: width, height: height).centerCropped(size: size)
-    }
+    let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
+    let columns = max(left, 0)..<min(left + size, width)
+    let rows = max(top, 0)..<min(top + size, height)
+    let window = image.resizedBicubic(width: width, height: height, columns: columns, rows: rows)
+    let crop = window.placed(onBlackSquare: size, x: columns.lowerBound - left, y: rows.lowerBound - top)
     return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
 }
 
@@ -90,6 +90,20 @@ public func resizedSize(width: Int, height: Int, shortestSide: Int) -> (width: I
 }
 
 extension RGBImage {
+    /// Returns the image drawn at (`x`, `y`) on a black `size` x `size` square.
+    func placed(onBlackSquare size: Int, x: Int, y: Int) -> RGBImage {
+        if x == 0 && y == 0 && width == size && height == size {
+            return self
+        }
+        var out = [UInt8](repeating: 0, count: size * size * 3)
+        for row in 0..<height {
+            let from = row * width * 3
+            let to = ((row + y) * size + x) * 3
+            out.replaceSubrange(to..<(to + width * 3), with: pixels[from..<(from + width * 3)])
+        }
+        return RGBImage(width: size, height: size, pixels: out)
+    }
+
     /// Returns the centered `size` x `size` crop with torchvision's CenterCrop
     /// offsets, round((in - size) / 2) with Python's round-half-to-even. A side
     /// shorter than `size` is padded with zeros first, as torchvision pads.

@@ -83,3 +83,21 @@ final class PreprocessConfigTests: XCTestCase {
         XCTAssertEqual(preprocess(image, config: config).crop, expected)
     }
 }
+
+final class PreprocessWindowTests: XCTestCase {
+    func testPaddedCropMatchesFullResizeThenCrop() {
+        var generator = SystemRandomNumberGenerator()
+        let image = RGBImage(width: 7, height: 3, pixels: (0..<(7 * 3 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let config = PreprocessConfig(resizeShortestSide: 4, cropSize: 11, mean: [0, 0, 0], std: [1, 1, 1])
+        let (width, height) = resizedSize(width: 7, height: 3, shortestSide: 4)
+        XCTAssertEqual(preprocess(image, config: config).crop, image.resizedBicubic(width: width, height: height).centerCropped(size: 11))
+    }
+
+    func testExtremeAspectRatioComputesOnlyTheCrop() {
+        // 1 x 100000 resizes to 224 x 22400000; only the 224 x 224 crop is computed.
+        let image = RGBImage(width: 1, height: 100_000, pixels: [UInt8](repeating: 77, count: 300_000))
+        let result = preprocess(image, config: .openAI)
+        XCTAssertEqual(result.crop.width, 224)
+        XCTAssertEqual(Set(result.crop.pixels), [77])
+    }
+}
