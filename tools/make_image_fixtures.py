@@ -279,6 +279,9 @@ def build_bad_inputs(images: Path):
         buffer = io.BytesIO()
         small.save(buffer, format=fmt)
         files[name] = (buffer.getvalue(), f"unsupportedFormat:{fmt}")
+    animated = io.BytesIO()
+    small.save(animated, format="WEBP", save_all=True, append_images=[small.rotate(180)], duration=100)
+    files["bad_animated.webp"] = (animated.getvalue(), "unsupportedVariant")
     files["bad_heic.jpg"] = (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 16,
                              "unsupportedFormat:HEIC")
     for name, (data, _) in files.items():

@@ -15,6 +15,7 @@ final class BadInputTests: XCTestCase {
         case .truncated: return "truncated"
         case .invalidData: return "invalidData"
         case .tooManyPixels: return "tooManyPixels"
+        case .unsupportedVariant: return "unsupportedVariant"
         case .unsupportedFormat(_, let format): return "unsupportedFormat:\(format)"
         default: return String(describing: error)
         }
