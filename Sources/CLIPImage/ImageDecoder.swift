@@ -136,22 +136,25 @@ public struct ImageDecoder: Sendable {
         guard kind == S_IFREG else { throw ImageError.notRegularFile(path: path) }
 
         let size = Int(status.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        while offset < size {
-            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return read(descriptor, base + offset, size - offset)
+        var readError: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < size {
+                let count = read(descriptor, base + offset, size - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                    break
+                }
+                if count == 0 { break }  // The file shrank while being read.
+                offset += count
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EISDIR { throw ImageError.isDirectory(path: path) }
-                throw ImageError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { break }  // The file shrank while being read.
-            offset += count
+            initializedCount = offset
         }
-        return offset == size ? bytes : Array(bytes[..<offset])
+        if readError == EISDIR { throw ImageError.isDirectory(path: path) }
+        if readError != 0 { throw ImageError.readFailed(path: path, reason: String(cString: strerror(readError))) }
+        return bytes
     }
 
     /// Returns the C string in a fixed-size char array field.
