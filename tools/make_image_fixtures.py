@@ -15,8 +15,8 @@ decodes and what torchvision and open_clip make of it:
   for the bad inputs.
 
 The reference converts to RGB before resizing, as this project does. open_clip
-itself resizes in the file's mode and converts afterwards; the script prints
-how far that order is from ours for the modes where it differs.
+itself resizes in the file's mode and converts afterwards. For the modes where
+that order gives other values, the script prints how far apart they are.
 
 Needs Pillow, torchvision, open_clip_torch, numpy, scikit-image, pypng and a C
 compiler with libjpeg headers (for the YCCK file, which Pillow cannot write).

@@ -76,7 +76,7 @@ struct ResampleTaps {
         self.weights = weights
     }
 
-    /// The input samples that output index `output` reads.
+    /// Returns the input samples that output index `output` reads.
     func sources(of output: Int) -> Range<Int> {
         let slot = output - outputs.lowerBound
         return first[slot]..<(first[slot] + count[slot])

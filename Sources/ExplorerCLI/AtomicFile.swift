@@ -19,7 +19,7 @@ public struct OutputFileError: Error, LocalizedError, Equatable {
 struct AtomicFile {
     /// The path as the user gave it, used in messages.
     let path: String
-    /// Where the rename puts the file: `path` with symbolic links resolved.
+    /// The rename destination: `path` with symbolic links resolved.
     let target: String
     /// Permission bits for the new file: the replaced file's, or 0666 minus the umask.
     let permissions: mode_t

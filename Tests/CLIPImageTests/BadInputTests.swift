@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 final class BadInputTests: XCTestCase {
-    /// The ImageError case name, with the format after a colon for unsupportedFormat.
+    /// Returns the ImageError case name, with the format after a colon for unsupportedFormat.
     private func caseName(_ error: ImageError) -> String {
         switch error {
         case .emptyFile: return "emptyFile"

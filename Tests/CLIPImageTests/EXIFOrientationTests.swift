@@ -51,7 +51,7 @@ final class EXIFOrientationTests: XCTestCase {
     }
 
     func testOutOfRangeOrientationIsIgnored() throws {
-        // A JPEG whose APP1 holds orientation 9: read as 1, as Pillow ignores it.
+        // A JPEG whose APP1 contains orientation 9 reads as 1, because Pillow ignores it.
         let app1 = Array("Exif\0\0".utf8) + tiff(bigEndian: true, type: 3, value: 9)
         let segment: [UInt8] = [0xFF, 0xE1, UInt8((app1.count + 2) >> 8), UInt8((app1.count + 2) & 0xFF)] + app1
         XCTAssertEqual(EXIFOrientation.read(from: [0xFF, 0xD8] + segment + [0xFF, 0xD9], format: .jpeg), 1)

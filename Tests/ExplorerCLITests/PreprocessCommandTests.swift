@@ -108,7 +108,7 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertTrue(text.out.contains("EXIF orientation 6 applied"), text.out)
     }
 
-    func testBadImageKeepsOldOutputAndLeavesNoTemporaryFile() throws {
+    func testBadImageKeepsOldOutput() throws {
         let out = folder + "/tensor.f32"
         _ = FileManager.default.createFile(atPath: out, contents: Data("old".utf8))
         let bad = folder + "/text.jpg"
