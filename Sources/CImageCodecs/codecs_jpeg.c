@@ -128,7 +128,7 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     // which means a truncated file. A file that lacks only its end marker has
     // every scan and decodes with a warning.
     // NOTE: a progressive file cut exactly between two scans also passes here
-    // with a warning, because nothing says how many scans were to follow.
+    // with a warning, because the file does not record how many scans follow.
     if (glue.missing_scan_data) {
         cic_set_message(image, "the data ends inside a scan");
         return CIC_ERROR_TRUNCATED;
