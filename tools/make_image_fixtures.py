@@ -94,12 +94,24 @@ def save_pypng(array: np.ndarray, path: Path, bitdepth: int, greyscale: bool, al
         writer.write(file, planes.tolist())
 
 
+def cmyk_with_black(image: Image.Image) -> Image.Image:
+    """Converts RGB to CMYK with full undercolour removal, so K is not 0.
+
+    Pillow's own convert("CMYK") leaves K at 0, which would not exercise the
+    K term of the CMYK to RGB conversion.
+    """
+    rgb = np.array(image.convert("RGB")).astype(np.int32)
+    black = 255 - rgb.max(axis=2)
+    cmy = 255 - rgb - black[..., None]
+    return Image.fromarray(np.dstack([cmy, black]).astype(np.uint8), "CMYK")
+
+
 def save_ycck(image: Image.Image, path: Path, work: Path):
     helper = work / "ycck_jpeg"
     if not helper.exists():
         source = Path(__file__).with_name("ycck_jpeg.c")
         subprocess.run(["cc", "-O2", "-o", str(helper), str(source), "-ljpeg"], check=True)
-    cmyk = 255 - np.array(image.convert("CMYK"))  # Adobe's inverted polarity
+    cmyk = 255 - np.array(cmyk_with_black(image))  # Adobe's inverted polarity
     with open(path, "wb") as out:
         subprocess.run([str(helper), str(image.width), str(image.height), "90"], input=cmyk.tobytes(),
                        stdout=out, check=True)
@@ -169,6 +181,8 @@ def build_images(images: Path, work: Path):
     add("jpeg_gray.jpg", tensor=True)
     save_pil(small.convert("CMYK"), images / "jpeg_cmyk.jpg", quality=90)
     add("jpeg_cmyk.jpg", tensor=True)
+    save_pil(cmyk_with_black(small), images / "jpeg_cmyk_black.jpg", quality=90)
+    add("jpeg_cmyk_black.jpg")
     save_ycck(small, images / "jpeg_ycck.jpg", work)
     add("jpeg_ycck.jpg")
     save_pil(small, images / "jpeg_restart.jpg", quality=90, restart_marker_blocks=3)
