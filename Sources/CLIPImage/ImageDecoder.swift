@@ -56,6 +56,11 @@ public struct ImageDecoder: Sendable {
         try ImageDecoder.check(headerStatus, result: &header, format: format, name: name, limit: maxPixels)
 
         let width = Int(header.width), height = Int(header.height)
+        // Swift traps when an allocation fails, so a size that a raised limit
+        // lets through but memory cannot hold becomes an error here.
+        guard UInt64(width * height * 3) < ProcessInfo.processInfo.physicalMemory else {
+            throw ImageError.outOfMemory(path: name, width: width, height: height)
+        }
         var result = cic_image()
         let pixels = try [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initializedCount in
             let status = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: buffer, result: &result)

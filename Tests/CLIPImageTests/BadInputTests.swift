@@ -54,6 +54,16 @@ final class BadInputTests: XCTestCase {
         XCTAssertNoThrow(try ImageDecoder(maxPixels: 451 * 300).decode(path: path))
     }
 
+    func testRaisedLimitStillChecksMemory() throws {
+        // 100000 x 100000 RGB needs 30 GB; with the limit raised, the decoder
+        // reports that memory cannot hold it instead of trapping.
+        try XCTSkipIf(ProcessInfo.processInfo.physicalMemory > 30_000_000_000, "this machine could hold the image")
+        let path = Fixtures.path("images/bad_100000x100000.png")
+        XCTAssertThrowsError(try ImageDecoder(maxPixels: .max).decode(path: path)) { error in
+            XCTAssertEqual(error as? ImageError, .outOfMemory(path: path, width: 100000, height: 100000))
+        }
+    }
+
     func testMissingFile() {
         XCTAssertThrowsError(try ImageDecoder().decode(path: "/nonexistent/photo.jpg")) { error in
             XCTAssertEqual(error as? ImageError, .fileNotFound(path: "/nonexistent/photo.jpg"))
