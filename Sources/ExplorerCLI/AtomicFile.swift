@@ -35,9 +35,19 @@ struct AtomicFile {
             let length = readlink(resolved, &buffer, buffer.count - 1)
             guard length > 0 else { break }
             let link = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            resolved = link.hasPrefix("/") ? link : (resolved as NSString).deletingLastPathComponent + "/" + link
+            resolved = link.hasPrefix("/") ? link : AtomicFile.folder(of: resolved) + "/" + link
         }
         target = resolved
+
+        // The folder must take a new file, because the temporary file is created there.
+        let folder = AtomicFile.folder(of: resolved)
+        var folderInfo = stat()
+        if stat(folder, &folderInfo) != 0 || access(folder, W_OK | X_OK) != 0 {
+            throw OutputFileError(path: path, reason: "cannot create a file in its folder: \(String(cString: strerror(errno)))")
+        }
+        guard folderInfo.st_mode & S_IFMT == S_IFDIR else {
+            throw OutputFileError(path: path, reason: "cannot create a file in its folder: \(String(cString: strerror(ENOTDIR)))")
+        }
 
         var info = stat()
         if stat(resolved, &info) == 0 {
@@ -63,9 +73,8 @@ struct AtomicFile {
     /// Runs `write` on a new temporary path next to the target, then renames
     /// the result over the target. The temporary file is removed on failure.
     func write(_ write: (String) throws -> Void) throws {
-        let folder = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
-        var template = Array(((folder.isEmpty ? "." : folder) + "/." + name + ".tmp-XXXXXX").utf8CString)
+        var template = Array((AtomicFile.folder(of: target) + "/." + name + ".tmp-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
@@ -87,6 +96,12 @@ struct AtomicFile {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Returns the folder part of `path`, "." for a bare file name.
+    private static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 
     /// Writes `bytes` to the temporary file, retrying short writes.

@@ -147,6 +147,14 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertEqual(contents(readOnly), Array("keep".utf8))
     }
 
+    func testMissingOutputFolderExitsOne() {
+        let out = folder + "/no-such-folder/t.f32"
+        let result = run(["preprocess", imagePath, "--out", folder + "/t.f32", "--png", out, "--size", "8"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "clip-explorer preprocess: \(out): cannot create a file in its folder: No such file or directory\n")
+        XCTAssertNil(contents(folder + "/t.f32"), "the tensor must not be written when the PNG output is invalid")
+    }
+
     func testSymbolicLinkOutputWritesItsTarget() throws {
         let target = folder + "/target.f32", link = folder + "/link.f32"
         _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
@@ -155,6 +163,17 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertEqual(run(["preprocess", imagePath, "--out", link, "--size", "8"]).status, 0)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "target.f32")
         XCTAssertEqual(contents(target)?.count, 3 * 8 * 8 * 4)
+    }
+
+    func testRelativeLinkInWorkingFolder() throws {
+        // A bare link name resolves against the working folder, not the root.
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+        try FileManager.default.createSymbolicLink(atPath: "link.f32", withDestinationPath: "target.f32")
+
+        XCTAssertEqual(run(["preprocess", "image.png", "--out", "link.f32", "--size", "8"]).status, 0)
+        XCTAssertEqual(contents(folder + "/target.f32")?.count, 3 * 8 * 8 * 4)
     }
 
     func testPixelLimitOptionAndEnvironment() {
