@@ -98,9 +98,11 @@ public struct HubDownloader {
             if partial.size > expected { try partial.truncate() }
             try checkFreeSpace(needed: expected - partial.size, path: blob)
         }
-        log(partial.size > 0
-            ? "\(file): resuming at \(ByteCountText.format(partial.size))" + (remote.size.map { " of \(ByteCountText.format($0))" } ?? "")
-            : "\(file): downloading" + (remote.size.map { " \(ByteCountText.format($0))" } ?? ""))
+        if partial.size > 0 {
+            log("\(file): resuming at \(ByteCountText.format(partial.size))" + (remote.size.map { " of \(ByteCountText.format($0))" } ?? ""))
+        } else if progressOutput == nil {
+            log("\(file): downloading" + (remote.size.map { " \(ByteCountText.format($0))" } ?? ""))
+        }
 
         let progress = progressOutput.map { DownloadProgress(write: $0) }
         progress?.start(file: file, total: remote.size, alreadyReceived: partial.size)

@@ -61,7 +61,7 @@ public enum HubError: LocalizedError, Equatable {
         case .offline(let repoID, let revision):
             return "\(repoID) at revision \(revision) is not in the cache and HF_HUB_OFFLINE is set; unset HF_HUB_OFFLINE to download it"
         case .notCached(let repoID, let command):
-            return "\(repoID) is not in the Hugging Face cache; download it with: \(command)"
+            return "\(repoID) is not a local file or folder, and that repository is not in the Hugging Face cache; download it with: \(command)"
         }
     }
 
