@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which files of a Hub repository a CLIP model needs, so a download skips
+/// The rules for the files of a Hub repository that a CLIP model needs, so a download skips
 /// other frameworks' weights (TensorFlow, Flax, ONNX), duplicates and docs.
 enum CLIPFileSelection {
     /// Small files taken whenever a model folder has them.
@@ -67,7 +67,7 @@ enum CLIPFileSelection {
         return shards.sorted()
     }
 
-    /// True when a snapshot folder holds a model config and weights that exist
+    /// True when a snapshot folder contains a model config and weights that exist
     /// (a symlink to a missing blob does not count).
     static func snapshotHasModel(_ snapshot: String) -> Bool {
         let manager = FileManager.default

@@ -23,7 +23,7 @@ struct Digest {
         buffer.reserveCapacity(64)
     }
 
-    /// A git blob hasher for a file of `size` bytes, with the header already fed.
+    /// Creates a git blob hasher for a file of `size` bytes, with the header already fed.
     static func gitBlob(size: Int64) -> Digest {
         var digest = Digest(.sha1)
         digest.update(Array("blob \(size)\0".utf8))

@@ -40,7 +40,7 @@ final class HTTPTransfer: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     private var failure: TransferFailure?
 
     /// Builds a transfer; `idleTimeout` is the seconds allowed without any received bytes.
-    /// `onResponse` sees the status and headers before the first body byte reaches `sink`.
+    /// `onResponse` receives the status and headers before the first body byte reaches `sink`.
     init(request: URLRequest, idleTimeout: Double, onResponse: ((HTTPURLResponse) throws -> Void)? = nil,
          sink: ((Data) throws -> Void)? = nil) {
         self.request = request

@@ -71,7 +71,7 @@ extension HubCache {
 
     /// Describes the CLIP model in a snapshot from its Hugging Face config.json
     /// (in the snapshot or a sentence-transformers module folder) or its
-    /// open_clip_config.json, or returns nil when it holds no CLIP model.
+    /// open_clip_config.json, or returns nil when it contains no CLIP model.
     static func clipArchitecture(_ snapshot: String) -> String? {
         guard CLIPFileSelection.snapshotHasModel(snapshot) else { return nil }
         var candidates = [snapshot]

@@ -27,8 +27,8 @@ public struct HubCache: Sendable {
     func lockPath(_ repo: RepoID, etag: String) -> String { directory + "/.locks/" + repo.cacheFolderName + "/" + etag + ".lock" }
     public func snapshotFolder(_ repo: RepoID, commit: String) -> String { repoFolder(repo) + "/snapshots/" + commit }
 
-    /// The commit a revision resolves to in the cache: the revision itself when
-    /// it is a commit hash with a snapshot, else the hash stored in refs/<revision>.
+    /// Returns the commit a revision resolves to in the cache: the revision itself
+    /// when it is a commit hash with a snapshot, else the hash stored in refs/<revision>.
     public func commit(for repo: RepoID, revision: String) -> String? {
         if isCommitHash(revision), directoryExists(snapshotFolder(repo, commit: revision)) {
             return revision

@@ -3,12 +3,12 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// What the Hub's resolve endpoint reports about one file.
+/// Metadata of one file from the Hub's resolve endpoint.
 struct RemoteFile {
     /// The blob name: SHA-256 for LFS files, the git blob SHA-1 for others.
     let etag: String
     let size: Int64?
-    /// Where the bytes are: the CDN address from a redirect, else the resolve URL.
+    /// Address of the bytes: the CDN address from a redirect, else the resolve URL.
     let downloadURL: URL
 }
 
@@ -65,8 +65,8 @@ struct HubClient {
         throw HubError.invalidResponse(url: resolveURL.absoluteString, reason: "too many redirects")
     }
 
-    /// Downloads `remote` into the file at `partialPath`, continuing from its
-    /// current size with a range request. Retries dropped connections, timeouts,
+    /// Downloads `remote` through `write`, continuing with a range request from
+    /// the byte offset that `startingAt` returns (the partial file's size). Retries dropped connections, timeouts,
     /// 429 and 5xx. `write` appends bytes, and `restart` empties the file when the
     /// server ignores the range.
     func download(_ remote: RemoteFile, repo: RepoID, commit: String, file: String, startingAt offset: () -> Int64,
@@ -204,7 +204,7 @@ struct HubClient {
         return url
     }
 
-    /// The Hub's error message: X-Error-Message, else the start of the body.
+    /// Returns the Hub's error message: X-Error-Message, else the first line of the body.
     private static func message(_ response: HTTPResponse) -> String {
         if let message = response.header("x-error-message") { return message }
         let text = String(decoding: response.body.prefix(200), as: UTF8.self)

@@ -23,10 +23,10 @@ public struct DownloadResult: Sendable {
 
 /// Downloads the files a CLIP model needs into the huggingface_hub cache.
 ///
-/// Each file goes to `blobs/<etag>.incomplete` (resumed with a range request
-/// when it already exists), is checked against the ETag (SHA-256 for LFS
+/// Each file goes to `blobs/<etag>.incomplete`, resumed with a range request
+/// when it already exists. It is checked against the ETag (SHA-256 for LFS
 /// files, git blob SHA-1 for others) and only then renamed to `blobs/<etag>`
-/// and linked from the snapshot, so an interrupted or corrupted download never
+/// and linked from the snapshot. So an interrupted or corrupted download never
 /// leaves a file that looks complete.
 public struct HubDownloader {
     public let settings: HubSettings
@@ -169,7 +169,7 @@ public struct HubDownloader {
 
     // MARK: - Offline
 
-    /// The cached snapshot for `revision`, listed without any request.
+    /// Lists the cached snapshot for `revision` without any request.
     private func cachedResult(_ repo: RepoID, revision: String) throws -> DownloadResult {
         guard let commit = cache.commit(for: repo, revision: revision),
               CLIPFileSelection.snapshotHasModel(cache.snapshotFolder(repo, commit: commit)) else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Errors from the Hugging Face Hub client and the local cache. Each case
-/// carries the repository, file or value involved and says what to do next.
+/// carries the repository, file or value involved, and its message names the next step.
 public enum HubError: LocalizedError, Equatable {
     case invalidRepoID(String)
     case invalidRevision(String)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where the cache lives and how to reach the Hub, from the same environment
-/// variables huggingface_hub reads, so both programs share one cache.
+/// Cache location and Hub address, read from the same environment variables
+/// as huggingface_hub, so both programs share one cache.
 public struct HubSettings: Sendable {
     /// The Hub's base URL without a trailing slash (HF_ENDPOINT, default https://huggingface.co).
     public var endpoint: URL
@@ -13,6 +13,7 @@ public struct HubSettings: Sendable {
     public var isOffline: Bool
 
     /// Seconds to wait for the metadata and HEAD requests, as huggingface_hub's default etag timeout.
+    /// NOTE: use whole seconds. With FoundationNetworking in Swift 6.3 on Linux, 0.5 behaved as no wait at all.
     public var metadataTimeout: Double = 10
     /// Seconds a file download may go without receiving any bytes before it is retried.
     public var downloadIdleTimeout: Double = 60

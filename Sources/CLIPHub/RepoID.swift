@@ -1,9 +1,9 @@
 import Foundation
 
-/// A model repository id, `ORG/NAME`, checked with the Hub's rules: each
-/// part is 1 to 96 letters, digits, `-`, `_` or `.`, does not start or end
-/// with `-` or `.`, and contains no `--` or `..` (huggingface_hub 2.4's
-/// `validate_repo_id`, with the owner made mandatory because CLIP models always have one).
+/// A model repository id, `ORG/NAME`, checked with the rules of huggingface_hub
+/// 2.4's `validate_repo_id`. Each part is 1 to 96 letters, digits, `-`, `_` or
+/// `.`, does not start or end with `-` or `.`, and contains no `--` or `..`.
+/// The owner is required here because every CLIP repository has one.
 public struct RepoID: Sendable, Hashable, CustomStringConvertible {
     public let owner: String
     public let name: String
