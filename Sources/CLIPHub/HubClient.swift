@@ -26,8 +26,14 @@ struct HubClient {
 
     /// Returns the commit hash and file list of `repo` at `revision`.
     func repositoryInfo(_ repo: RepoID, revision: String) throws -> (commit: String, files: [String]) {
-        let url = try endpointURL("api/models/\(repo)/revision/\(Self.encodeSegment(revision))")
-        let response = try send(url: url, method: "GET", timeout: settings.metadataTimeout)
+        var url = try endpointURL("api/models/\(repo)/revision/\(Self.encodeSegment(revision))")
+        var response = try send(url: url, method: "GET", timeout: settings.metadataTimeout)
+        // A renamed repository answers with a redirect to its new name on the same host.
+        for _ in 0..<5 {
+            guard (300..<400).contains(response.status), let location = sameHostLocation(response, from: url) else { break }
+            url = location
+            response = try send(url: url, method: "GET", timeout: settings.metadataTimeout)
+        }
         try check(response, repo: repo, revision: revision, file: nil)
 
         guard let json = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
@@ -49,9 +55,9 @@ struct HubClient {
             try check(response, repo: repo, revision: commit, file: file)
 
             let location = response.header("location").flatMap { URL(string: $0, relativeTo: url)?.absoluteURL }
-            if (300..<400).contains(response.status), let location, location.host == settings.endpoint.host,
-               location.port == settings.endpoint.port, response.header("x-linked-etag") == nil {
-                url = location
+            if (300..<400).contains(response.status), response.header("x-linked-etag") == nil,
+               let sameHost = sameHostLocation(response, from: url) {
+                url = sameHost
                 continue
             }
             let isRedirect = (300..<400).contains(response.status)
@@ -196,6 +202,13 @@ struct HubClient {
     }
 
     // MARK: - Helpers
+
+    /// Returns a redirect's target when it stays on the endpoint's host and port.
+    private func sameHostLocation(_ response: HTTPResponse, from url: URL) -> URL? {
+        guard let text = response.header("location"), let location = URL(string: text, relativeTo: url)?.absoluteURL,
+              location.host == settings.endpoint.host, location.port == settings.endpoint.port else { return nil }
+        return location
+    }
 
     private func endpointURL(_ path: String) throws -> URL {
         guard let url = URL(string: settings.endpoint.absoluteString + "/" + path) else {

@@ -93,11 +93,11 @@ public struct HubDownloader {
         }
 
         let partialPath = cache.incompletePath(repo, etag: remote.etag)
-        let partial = try PartialFile(path: partialPath)
         if let expected = remote.size {
-            if partial.size > expected { try partial.truncate() }
-            try checkFreeSpace(needed: expected - partial.size, path: blob)
+            try checkFreeSpace(needed: expected - min(fileSize(partialPath) ?? 0, expected), path: blob)
         }
+        let partial = try PartialFile(path: partialPath)
+        if let expected = remote.size, partial.size > expected { try partial.truncate() }
         if partial.size > 0 {
             log("\(file): resuming at \(ByteCountText.format(partial.size))" + (remote.size.map { " of \(ByteCountText.format($0))" } ?? ""))
         } else if progressOutput == nil {

@@ -176,7 +176,53 @@ final class HubDownloadTests: XCTestCase {
                        repoFolder("tiny-org/tiny-clip") + "/snapshots/" + commit)
     }
 
+    func testRenamedRepositoryRedirect() throws {
+        server.rename("old-org/tiny-clip", to: "tiny-org/tiny-clip")
+        let result = try download("old-org/tiny-clip")
+        XCTAssertEqual(result.commit, server.repos["tiny-org/tiny-clip"]?.commit)
+        XCTAssertEqual(result.snapshotPath, repoFolder("old-org/tiny-clip") + "/snapshots/" + result.commit)
+        XCTAssertTrue(server.requests.contains { $0.path.hasPrefix("/tiny-org/tiny-clip/resolve/") })
+    }
+
+    func testServerIgnoringRangeRestarts() throws {
+        server.ignoreRanges()
+        let etag = try XCTUnwrap(server.repos["tiny-org/tiny-clip"]?.files["model.safetensors"]?.etag)
+        let blobs = repoFolder("tiny-org/tiny-clip") + "/blobs"
+        try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
+        let original = try Data(contentsOf: URL(fileURLWithPath: fixtures + "/tiny-org/tiny-clip/model.safetensors"))
+        try original.prefix(10000).write(to: URL(fileURLWithPath: blobs + "/" + etag + ".incomplete"))
+
+        _ = try download("tiny-org/tiny-clip")
+        try assertCached("tiny-org/tiny-clip", "model.safetensors")
+    }
+
+    func testTokenNotSentToOtherHost() throws {
+        let cdn = try LocalHubServer(fixtures: fixtures)
+        try cdn.start()
+        defer { cdn.stop() }
+        server.redirectLFS(to: cdn.endpoint)
+        server.requireToken("hf_good", for: "gated-org/gated-clip")
+
+        _ = try download("gated-org/gated-clip", token: "hf_good")
+        try assertCached("gated-org/gated-clip", "model.safetensors")
+        let cdnRequests = cdn.requests
+        XCTAssertEqual(cdnRequests.count, 1)
+        XCTAssertNil(cdnRequests.first?.authorization, "the token goes only to the Hub's own host and port")
+    }
+
     // MARK: - Errors
+
+    func testNotEnoughDiskSpace() {
+        // An exabyte is more than any test machine has free.
+        server.announce(size: 1 << 60, for: "model.safetensors")
+        guard case .diskFull(let path, let needed)? = downloadError("tiny-org/tiny-clip") else {
+            return XCTFail("expected diskFull")
+        }
+        XCTAssertTrue(path.hasSuffix("/blobs/" + (server.repos["tiny-org/tiny-clip"]?.files["model.safetensors"]?.etag ?? "")), path)
+        XCTAssertEqual(needed, 1 << 60)
+        XCTAssertFalse(server.requests.contains { $0.path.hasPrefix("/cdn/") }, "nothing is fetched")
+        XCTAssertFalse(blobs("tiny-org/tiny-clip").contains { $0.hasSuffix(".incomplete") }, "no partial file is created")
+    }
 
     func testMissingRepository() {
         XCTAssertEqual(downloadError("tiny-org/no-such-model"), .repositoryNotFound(repoID: "tiny-org/no-such-model"))

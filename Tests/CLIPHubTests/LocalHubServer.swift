@@ -15,6 +15,7 @@ import Glibc
 /// - `GET /cdn/...`: the bytes, honouring `Range: bytes=N-` with 206.
 /// - Errors carry X-Error-Code (RepoNotFound, RevisionNotFound, EntryNotFound,
 ///   GatedRepo) as the Hub sends it. Every response closes the connection.
+/// - A renamed repository's old id gets a relative 307 to the new one.
 final class LocalHubServer: @unchecked Sendable {
     struct FixtureFile {
         let size: Int
@@ -51,6 +52,14 @@ final class LocalHubServer: @unchecked Sendable {
     /// Statuses to answer a path containing the key with, consumed one per request.
     private var injectedStatuses: [String: [Int]] = [:]
     private var requestLog: [LoggedRequest] = []
+    /// Old repository ids answered with a relative 307 to the new id, as the Hub does after a rename.
+    private var renamed: [String: String] = [:]
+    /// Base URL of the server that LFS redirects point at, when it is another server.
+    private var lfsBase: String?
+    /// When set, range requests get the whole file with status 200.
+    private var ignoresRanges = false
+    /// X-Linked-Size values sent in place of the real size.
+    private var linkedSizes: [String: Int] = [:]
 
     private var listener: Int32 = -1
     private var stopped = false
@@ -83,6 +92,10 @@ final class LocalHubServer: @unchecked Sendable {
     func corrupt(_ file: String) { locked { _ = corrupted.insert(file) } }
     func delay(pathContaining fragment: String, seconds: Double) { locked { delays[fragment] = seconds } }
     func inject(statuses: [Int], pathContaining fragment: String) { locked { injectedStatuses[fragment] = statuses } }
+    func rename(_ old: String, to new: String) { locked { renamed[old] = new } }
+    func redirectLFS(to base: String) { locked { lfsBase = base } }
+    func ignoreRanges() { locked { ignoresRanges = true } }
+    func announce(size: Int, for file: String) { locked { linkedSizes[file] = size } }
     var requests: [LoggedRequest] { locked { requestLog } }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -174,6 +187,14 @@ final class LocalHubServer: @unchecked Sendable {
 
         let parts = path.split(separator: "?").first.map(String.init) ?? path
         let segments = parts.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0.removingPercentEncoding ?? String($0) }
+        if segments.count >= 4 {
+            let first = segments[0] == "api" ? 2 : 0
+            if let target = locked({ renamed[segments[first] + "/" + segments[first + 1]] }) {
+                var moved = Array(segments)
+                moved.replaceSubrange(first...(first + 1), with: target.split(separator: "/").map(String.init))
+                return respond(connection, status: 307, headers: ["Location": "/" + moved.joined(separator: "/")], body: Data(), method: method)
+            }
+        }
         if segments.count == 6, segments[0] == "api", segments[1] == "models", segments[4] == "revision" {
             return serveInfo(connection, repoID: segments[2] + "/" + segments[3], revision: segments[5], headers: headers)
         }
@@ -228,9 +249,10 @@ final class LocalHubServer: @unchecked Sendable {
                            body: Data(), method: method)
         }
         if info.isLFS {
+            let (base, size) = locked { (lfsBase ?? endpoint, linkedSizes[file] ?? info.size) }
             respond(connection, status: 302, headers: [
-                "Location": "\(endpoint)/cdn/\(repoID)/\(info.etag)", "X-Repo-Commit": repo.commit,
-                "X-Linked-Etag": "\"\(info.etag)\"", "X-Linked-Size": "\(info.size)", "ETag": "\"pointer-etag\"",
+                "Location": "\(base)/cdn/\(repoID)/\(info.etag)", "X-Repo-Commit": repo.commit,
+                "X-Linked-Etag": "\"\(info.etag)\"", "X-Linked-Size": "\(size)", "ETag": "\"pointer-etag\"",
             ], body: Data(), method: method)
             return
         }
@@ -244,7 +266,7 @@ final class LocalHubServer: @unchecked Sendable {
         }
         let body = content(repoID: repoID, file: file)
         var start = 0
-        if let range = headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
+        if !locked({ ignoresRanges }), let range = headers["range"], range.hasPrefix("bytes="), range.hasSuffix("-"),
            let value = Int(range.dropFirst("bytes=".count).dropLast()) {
             start = value
             guard start < body.count else {
