@@ -5,8 +5,8 @@ Both run on the same machine in the same run with the same thread count: ours
 through the binary's `bench-encoder` command, PyTorch in a child process
 (torch.set_num_threads, torch.inference_mode). For each model it prints load
 time, image encode at batch 1 and 8, text encode at batch 1 and 32, peak
-resident memory, the ratios, and our GFLOP/s against a 2048^3 OpenBLAS SGEMM
-measured by the binary in the same run.
+resident memory and the ratios. It also prints our GFLOP/s against a 2048^3
+OpenBLAS SGEMM that the binary measures in the same run.
 
 The checkpoints come from `python3 tools/make_model_fixtures.py --real`
 (work-data/vit-b-32 and work-data/vit-l-14, transformers folders, F32).
