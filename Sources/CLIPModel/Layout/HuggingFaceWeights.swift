@@ -14,8 +14,9 @@ enum HuggingFaceWeights {
     /// Builds the config from tensor shapes, taking heads, activations, epsilons and
     /// the pooling rule from `config.json` when given (transformers' defaults otherwise).
     static func map(_ reader: WeightReader, config json: JSONConfig?) throws -> MappedCheckpoint {
-        let textJSON = try json?.child("text_config")
-        let visionJSON = try json?.child("vision_config")
+        // Configs written by transformers before 4.21 may hold only the *_config_dict form.
+        let textJSON = try json?.child("text_config") ?? json?.child("text_config_dict")
+        let visionJSON = try json?.child("vision_config") ?? json?.child("vision_config_dict")
         let path = reader.source.path
 
         let tokenShape = try reader.shape("text_model.embeddings.token_embedding.weight")
