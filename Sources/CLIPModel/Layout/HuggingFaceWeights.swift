@@ -14,7 +14,7 @@ enum HuggingFaceWeights {
     /// Builds the config from tensor shapes, taking heads, activations, epsilons and
     /// the pooling rule from `config.json` when given (transformers' defaults otherwise).
     static func map(_ reader: WeightReader, config json: JSONConfig?) throws -> MappedCheckpoint {
-        // Configs written by transformers before 4.21 may hold only the *_config_dict form.
+        // NOTE: some configs saved by older transformers releases name these *_config_dict; which releases is unverified.
         let textJSON = try json?.child("text_config") ?? json?.child("text_config_dict")
         let visionJSON = try json?.child("vision_config") ?? json?.child("vision_config_dict")
         let path = reader.source.path
