@@ -155,3 +155,28 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(result.output.contains("--scores KIND"))
     }
 }
+
+final class ProgressBarTests: XCTestCase {
+    func testDrawsAndClearsOnStandardError() {
+        var errors = ""
+        var output = CommandOutput(standardOutput: { _ in XCTFail("progress went to standard output") }, standardError: { errors += $0 })
+        var bar = ProgressBar(total: 3, enabled: true)
+        bar.draw(done: 1, &output)
+        XCTAssertEqual(errors, "\r\u{1B}[K[" + String(repeating: "#", count: 10) + String(repeating: "-", count: 20) + "] 1/3 images")
+        errors = ""
+        bar.clear(&output)
+        XCTAssertEqual(errors, "\r\u{1B}[K")
+        errors = ""
+        bar.draw(done: 3, &output)
+        XCTAssertEqual(errors, "", "a finished bar is not drawn")
+    }
+
+    func testDisabledForOneImage() {
+        var errors = ""
+        var output = CommandOutput(standardOutput: { _ in }, standardError: { errors += $0 })
+        var bar = ProgressBar(total: 1, enabled: true)
+        bar.draw(done: 0, &output)
+        bar.clear(&output)
+        XCTAssertEqual(errors, "")
+    }
+}
