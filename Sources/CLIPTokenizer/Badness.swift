@@ -109,7 +109,7 @@ enum Badness {
         return (classes, compiledSequences)
     }()
 
-    /// The explicit members of a class, or nil for a class defined by a predicate.
+    /// Returns the explicit members of a class, or nil for a class defined by a predicate.
     static func members(_ charClass: CharClass) -> Set<UInt32>? {
         switch charClass {
         case .categories(let names, let extra):

@@ -32,7 +32,7 @@ extension Program {
                   clip-explorer tokenize --format tensor "a dog" "a cat"
                   printf '"line one\\\\nline two"\\n' | clip-explorer tokenize --jsonl
                 """,
-            run: runTokenize
+            run: { arguments, output in try runTokenize(arguments, &output) }
         )
     }
 

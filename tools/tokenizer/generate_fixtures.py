@@ -257,8 +257,8 @@ def hugging_face_tokenizer(openai):
         file.write("#version: 0.2\n")
         for (left, right), _ in ranked:
             file.write(f"{left} {right}\n")
-    return CLIPTokenizerFast(vocab_file=os.path.join(folder, "vocab.json"),
-                             merges_file=os.path.join(folder, "merges.txt"))
+    # transformers 5 ignores vocab_file/merges_file keyword arguments; from_pretrained reads the folder.
+    return CLIPTokenizerFast.from_pretrained(folder)
 
 
 def record_differences(groups, openai_ids, path):
@@ -290,25 +290,32 @@ def record_differences(groups, openai_ids, path):
     path.write_text("\n".join(report) + "\n", encoding="utf-8")
 
 
-def write_fixture(name, lines, tokenizer):
+def write_fixture(name, lines, tokenizer, write=True):
     ids_list = []
-    with gzip.open(FIXTURES / f"{name}.jsonl.gz", "wt", encoding="utf-8", compresslevel=9) as file:
-        for category, text in lines:
-            ids = tokenizer.encode(text)
-            ids_list.append(ids)
-            file.write(json.dumps({"category": category, "text": text, "ids": ids}, ensure_ascii=False) + "\n")
+    text = []
+    for category, line in lines:
+        ids = tokenizer.encode(line)
+        ids_list.append(ids)
+        text.append(json.dumps({"category": category, "text": line, "ids": ids}, ensure_ascii=False) + "\n")
+    if write:
+        # mtime=0 keeps the gzip bytes identical between runs, so regenerating changes nothing in git.
+        with open(FIXTURES / f"{name}.jsonl.gz", "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as file:
+                file.write("".join(text).encode("utf-8"))
     return ids_list
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-differences", action="store_true", help="do not compare open_clip and Hugging Face")
+    parser.add_argument("--skip-fixtures", action="store_true", help="only write differences.md; leave the fixtures alone")
     args = parser.parse_args()
 
     rng = random.Random(20240601)
     tokenizer = load_openai_tokenizer()
     groups = {"prompts": prompts(rng), "multilingual": multilingual(rng), "adversarial": adversarial(rng)}
-    openai_ids = {name: write_fixture(name, lines, tokenizer) for name, lines in groups.items()}
+    openai_ids = {name: write_fixture(name, lines, tokenizer, write=not args.skip_fixtures)
+                  for name, lines in groups.items()}
     for name, lines in groups.items():
         size = (FIXTURES / f"{name}.jsonl.gz").stat().st_size
         print(f"{name}: {len(lines)} lines, {size / 1e6:.2f} MB")
