@@ -37,6 +37,17 @@ final class AnalysisTests: XCTestCase {
         XCTAssertEqual(covered.last?.upperBound, 2)
     }
 
+    func testSpanOfComposedCharacterStaysLocal() {
+        // NFC joins "e" and U+0301 into "é"; the Cyrillic word before it keeps its own span.
+        let details = tokenizer.analyze("Привет e\u{301}")
+        let word = details.filter { ($0.span?.lowerBound ?? 0) < 6 }
+        let accented = details.filter { ($0.span?.lowerBound ?? 0) >= 6 }
+        XCTAssertEqual(word.first?.span?.lowerBound, 0)
+        XCTAssertEqual(word.last?.span?.upperBound, 6)
+        XCTAssertFalse(accented.isEmpty)
+        XCTAssertTrue(accented.allSatisfy { $0.span == 7..<9 }, "\(accented.map(\.span))")
+    }
+
     func testSpanOfMultiByteCharacterPieces() {
         // One emoji is several byte-level pieces; each points at the emoji's single scalar.
         let details = tokenizer.analyze("a 🐱")

@@ -232,6 +232,29 @@ def adversarial(rng):
                 parts.append(" ")
         lines.append(("random", "".join(parts)))
 
+    # Canonical composition and reordering: letters, Hangul jamo and combining marks in random order.
+    bases = "aeiouAEIOUnNcCsSzZ\u0391\u0395\u0399\u039f\u03a9\u03b1\u03c9\u0430\u0435\u0438\u041e\u0627\u05d0\u0915"
+    jamo = [chr(cp) for cp in list(range(0x1100, 0x1113)) + list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3))]
+    marks = [chr(cp) for cp in list(range(0x300, 0x370)) + [0x0345, 0x05B0, 0x05BC, 0x0651, 0x064E, 0x093C, 0x094D,
+                                                            0x0F71, 0x0F72, 0x0F74, 0x0F80, 0x3099, 0x309A, 0x1AB0]]
+    extras = ["\u0f73", "\u0f75", "\u0f81", "\u0344", "\u0340", "\u212b", "\u2126", "\uf900", "\u1e9b", "\u0958",
+              "\u304b", "\u30cf", "\uac00", "\u0b47", "\u0b3e", "\u0bc6", "\u0bbe", "\u0cc6", "\u0cd5", "\u0d4a"]
+    for _ in range(1_000):
+        parts = []
+        for _ in range(rng.randrange(1, 10)):
+            pick = rng.random()
+            if pick < 0.3:
+                parts.append(rng.choice(bases))
+            elif pick < 0.5:
+                parts.append(rng.choice(jamo))
+            elif pick < 0.85:
+                parts.append(rng.choice(marks))
+            else:
+                parts.append(rng.choice(extras))
+            if rng.random() < 0.1:
+                parts.append(" ")
+        lines.append(("nfc", "".join(parts)))
+
     # Very long inputs: far past 77 tokens, with and without spaces.
     lines.append(("long", " ".join(["a photo of a cat"] * 500)))
     lines.append(("long", "x" * 5_000))
@@ -297,9 +320,12 @@ def write_fixture(name, lines, tokenizer, write=True):
         ids = tokenizer.encode(line)
         ids_list.append(ids)
         text.append(json.dumps({"category": category, "text": line, "ids": ids}, ensure_ascii=False) + "\n")
+    path = FIXTURES / f"{name}.jsonl.gz"
+    if write and path.exists() and gzip.decompress(path.read_bytes()).decode("utf-8") == "".join(text):
+        write = False  # unchanged content: keep the committed bytes
     if write:
         # mtime=0 keeps the gzip bytes identical between runs, so regenerating changes nothing in git.
-        with open(FIXTURES / f"{name}.jsonl.gz", "wb") as raw:
+        with open(path, "wb") as raw:
             with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as file:
                 file.write("".join(text).encode("utf-8"))
     return ids_list
