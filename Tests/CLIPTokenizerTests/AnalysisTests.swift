@@ -14,6 +14,13 @@ final class AnalysisTests: XCTestCase {
         }
     }
 
+    func testASCIIFastPathMatchesTrackedPath() throws {
+        let lines = try FixtureTests.loadFixture("prompts").prefix(2_000).map(\.text)
+        for text in lines + ["  Leading  and trailing\t", "<|EndOfText|> it's", "a\r\nb\u{0C}c"] {
+            XCTAssertEqual(tokenizer.analyzeSimpleASCII(text), tokenizer.analyzeTracked(text), text)
+        }
+    }
+
     func testSpansPointIntoOriginalText() {
         let details = tokenizer.analyze("A  Cat")
         XCTAssertEqual(details.map(\.piece), ["a</w>", "cat</w>"])

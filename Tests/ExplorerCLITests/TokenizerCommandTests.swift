@@ -51,7 +51,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testTensorFormatMatchesTorchPrint() {
-        // Golden text: print(clip.tokenize(["a painting of a cat"])) with torch 2.15, default print options.
+        // Golden text: PyTorch 2.15 printing the int32 tensor clip.tokenize(["a painting of a cat"]) returns.
         let result = run(["tokenize", "--format", "tensor", "a painting of a cat"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, """
