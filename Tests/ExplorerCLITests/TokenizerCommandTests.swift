@@ -129,6 +129,7 @@ final class TokenizerCommandTests: XCTestCase {
     func testDecode() {
         XCTAssertEqual(run(["decode", "49406", "647", "4091", "786", "49407"]).out, "<|startoftext|>bozuman <|endoftext|>\n")
         XCTAssertEqual(run(["decode", "--skip-special", "[49406, 647, 4091, 786, 49407]"]).out, "bozuman \n")
+        XCTAssertEqual(run(["decode", "--skip-special", "49406,320,2368,49407,0,0,0"]).out, "a cat \n")
     }
 
     func testVocabLookupAndSearch() {
