@@ -105,7 +105,7 @@ enum Ftfy {
         return result
     }
 
-    /// The end of `&#?[0-9A-Za-z]{1,24};` starting at `start`, or nil.
+    /// Returns the end of `&#?[0-9A-Za-z]{1,24};` starting at `start`, or nil.
     static func entityEnd(_ scalars: [UInt32], from start: Int) -> Int? {
         var index = start + 1
         if index < scalars.count, scalars[index] == 0x23 { index += 1 }
