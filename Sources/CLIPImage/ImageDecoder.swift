@@ -43,7 +43,7 @@ public struct ImageDecoder: Sendable {
         guard !bytes.isEmpty else { throw ImageError.emptyFile(path: name) }
 
         let format: ImageFormat
-        switch DetectedFormat(magic: Array(bytes.prefix(16))) {
+        switch DetectedFormat(magic: Array(bytes.prefix(32))) {
         case .supported(let detected): format = detected
         case .unsupported(let formatName): throw ImageError.unsupportedFormat(path: name, format: formatName)
         case .unknown: throw ImageError.notAnImage(path: name)

@@ -36,7 +36,7 @@ enum ByteRepair {
         [lost],
     ]
 
-    /// The length of the first alternative of `pattern` that matches at `start`, or nil.
+    /// Returns the length of the first alternative of `pattern` that matches at `start`, or nil.
     static func match(_ pattern: [[ByteClass]], _ bytes: [UInt8], at start: Int) -> Int? {
         for sequence in pattern where start + sequence.count <= bytes.count {
             var matched = true
@@ -53,9 +53,10 @@ enum ByteRepair {
         (0..<bytes.count).contains { match(alteredUTF8, bytes, at: $0) != nil }
     }
 
-    /// ftfy's restore_byte_a0: first "Ã " (0xC3, space) before a word other than
-    /// the Portuguese "às", "àquele", "àquela", "àquilo" gets its 0xA0 back while
-    /// keeping the space; then spaces inside altered UTF-8 sequences become 0xA0.
+    /// Applies ftfy's restore_byte_a0. First, "Ã " (0xC3, space) gets its 0xA0 back and
+    /// keeps the space, unless another space or the Portuguese "às", "àquele", "àquela" or
+    /// "àquilo" follows.
+    /// Then the spaces inside altered UTF-8 sequences become 0xA0.
     static func restoreByteA0(_ input: EncodedBytes) -> EncodedBytes {
         var step = EncodedBytes(bytes: [], origins: [])
         var index = 0
@@ -191,12 +192,13 @@ enum UTF8Detector {
         return table
     }()
 
+    /// Note that the continuation class includes the ASCII space, which stands for a lost 0xA0 byte.
     @inline(__always)
     static func has(_ flag: UInt8, _ scalar: UInt32) -> Bool {
-        scalar >= 0x80 && (flags[scalar] ?? 0) & flag != 0
+        (flags[scalar] ?? 0) & flag != 0
     }
 
-    /// The end of a detector match starting at `start`, or nil.
+    /// Returns the end of a detector match starting at `start`, or nil.
     static func matchEnd(_ scalars: [UInt32], at start: Int) -> Int? {
         if start > 0, has(strictContinuation, scalars[start - 1]) { return nil }
         var index = start

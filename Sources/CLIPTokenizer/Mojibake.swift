@@ -1,7 +1,7 @@
 /// ftfy 6.3.1's encoding repair (`fix_encoding` with default settings).
 ///
 /// When ftfy's badness heuristic flags the text, each single-byte encoding
-/// ftfy knows is tried in its order: if the text can be encoded with it and
+/// in ftfy's list is tried in its order: if the text can be encoded with it and
 /// the bytes decode as UTF-8 (after restoring no-break spaces that became
 /// spaces, and marking lost bytes in the "sloppy" codecs), that decoding
 /// wins. Otherwise embedded UTF-8 runs are fixed on their own, then Latin-1
@@ -98,8 +98,8 @@ struct SingleByteCodec {
     }
 
     /// The encodings ftfy tries, in its order (every table but the last).
-    static let ftfoOrderCount = 10
-    static let ftfyOrder: [SingleByteCodec] = Array(all.prefix(ftfoOrderCount))
+    static let ftfyOrderCount = 10
+    static let ftfyOrder: [SingleByteCodec] = Array(all.prefix(ftfyOrderCount))
     static let windows1252: SingleByteCodec? = all.first { $0.name == "windows-1252" }
 
     func canEncode(_ scalars: [UInt32]) -> Bool {

@@ -7,7 +7,7 @@ extension Program {
             summary: "turn CLIP token ids back into text",
             usage: ["decode [--skip-special] ID..."],
             options: [
-                .flag("--skip-special", help: "leave out <|startoftext|> and <|endoftext|>"),
+                .flag("--skip-special", help: "leave out <|startoftext|>, and <|endoftext|> with the padding after it"),
             ],
             details: """
                 Ids may be separate arguments or comma-separated. Decoding follows OpenAI's
@@ -22,7 +22,9 @@ extension Program {
                 var ids = try parseIDs(arguments.positionals, vocabularySize: tokenizer.vocabularySize)
                 guard !ids.isEmpty else { throw UsageError("missing ID to decode") }
                 if arguments.has("--skip-special") {
-                    ids.removeAll { $0 == tokenizer.startOfTextID || $0 == tokenizer.endOfTextID }
+                    // Padded ids, as tokenize prints them, end with <|endoftext|> and then the pad id.
+                    if let end = ids.firstIndex(of: tokenizer.endOfTextID) { ids.removeSubrange(end...) }
+                    ids.removeAll { $0 == tokenizer.startOfTextID }
                 }
                 output.out(tokenizer.decode(ids) + "\n")
                 return 0

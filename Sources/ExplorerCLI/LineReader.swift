@@ -3,12 +3,14 @@ import Glibc
 #endif
 
 /// Reads lines of bytes from a file descriptor without Foundation's
-/// buffering, so a script driving the REPL gets each answer as soon as it
+/// buffering, so a script driving the REPL gets each result as soon as it
 /// sends a line. Memory use grows with the longest line, not the input.
 struct LineReader {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Bytes before this index (from `start`) hold no newline, so a long line is scanned once.
+    private var scanned = 0
     private var atEnd = false
 
     init(descriptor: Int32) {
@@ -18,9 +20,10 @@ struct LineReader {
     /// Returns the next line without its "\n" (and without a "\r" before it), or nil at end of input.
     mutating func nextLine() -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 var line = Array(buffer[start..<newline])
                 start = newline + 1
+                scanned = start
                 if line.last == 0x0D { line.removeLast() }
                 compact()
                 return line
@@ -32,6 +35,7 @@ struct LineReader {
                 if line.last == 0x0D { line.removeLast() }
                 return line
             }
+            scanned = buffer.count
             fill()
         }
     }
@@ -39,6 +43,7 @@ struct LineReader {
     private mutating func compact() {
         if start > 1 << 20 || start == buffer.count {
             buffer.removeFirst(start)
+            scanned -= start
             start = 0
         }
     }

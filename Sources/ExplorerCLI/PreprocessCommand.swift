@@ -42,41 +42,30 @@ extension Program {
         }
         let size = try arguments.int("--size", default: 224, in: 1...2048)
         let maxPixels = try arguments.int("--max-pixels", default: try environmentMaxPixels(), in: 1...Int.max)
-        let applyEXIF = !arguments.has("--no-exif")
+        let repeats = try arguments.int("--repeat", default: 1, in: 1...1000)
+        if arguments.value("--repeat") != nil && !arguments.has("--time") {
+            throw UsageError("--repeat only applies with --time")
+        }
 
         // Both outputs are checked before any work, so a bad --png leaves no --out either.
         let tensorFile = try AtomicFile(path: outPath)
         let pngFile = try arguments.value("--png").map { try AtomicFile(path: $0) }
 
-        let decoder = ImageDecoder(maxPixels: maxPixels)
-        let repeats = try arguments.int("--repeat", default: 1, in: 1...1000)
-        var decodeNanoseconds = UInt64.max, preprocessNanoseconds = UInt64.max
-        var decoded: DecodedImage?
-        var result: PreprocessedImage?
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let image = try decoder.decode(path: imagePath, applyEXIF: applyEXIF)
-            let decodedAt = DispatchTime.now().uptimeNanoseconds
-            result = preprocess(image.image, config: .openAI(size: size))
-            let finishedAt = DispatchTime.now().uptimeNanoseconds
-            decoded = image
-            decodeNanoseconds = min(decodeNanoseconds, decodedAt - start)
-            preprocessNanoseconds = min(preprocessNanoseconds, finishedAt - decodedAt)
-        }
-        guard let decoded, let result else { return 1 }  // repeats >= 1, so both are set
-        for warning in decoded.warnings {
+        let run = try timedPreprocess(imagePath: imagePath, decoder: ImageDecoder(maxPixels: maxPixels),
+                                      applyEXIF: !arguments.has("--no-exif"), size: size, repeats: repeats)
+        for warning in run.decoded.warnings {
             output.err("\(name) preprocess: warning: \(imagePath): \(warning)\n")
         }
         if arguments.has("--time") {
-            output.err(String(format: "time: decode %.3f ms, preprocess %.3f ms\n",
-                              Double(decodeNanoseconds) / 1e6, Double(preprocessNanoseconds) / 1e6))
+            output.err(String(format: "time: decode %.3f ms, preprocess %.3f ms\n", run.decodeMilliseconds, run.preprocessMilliseconds))
         }
 
-        try tensorFile.write { path in try AtomicFile.writeBytes(littleEndianBytes(result.tensor), to: path) }
+        try tensorFile.write { path in try AtomicFile.writeBytes(littleEndianBytes(run.result.tensor), to: path) }
         if let pngFile {
-            try pngFile.write { path in try result.crop.writePNG(path: path) }
+            try pngFile.write { path in try run.result.crop.writePNG(path: path) }
         }
 
+        let decoded = run.decoded
         if arguments.has("--json") {
             output.out(try preprocessJSON(decoded, imagePath: imagePath, outPath: outPath, size: size) + "\n")
         } else {
@@ -85,6 +74,38 @@ extension Program {
                 + "\(rotation) -> \(outPath) (float32, 3 x \(size) x \(size))\n")
         }
         return 0
+    }
+
+    /// One decode and preprocess, with the fastest times of `repeats` runs.
+    private struct TimedPreprocess {
+        let decoded: DecodedImage
+        let result: PreprocessedImage
+        let decodeMilliseconds: Double
+        let preprocessMilliseconds: Double
+    }
+
+    /// Decodes and preprocesses the image `repeats` times, keeping the last
+    /// result and the fastest time of each step.
+    private static func timedPreprocess(imagePath: String, decoder: ImageDecoder, applyEXIF: Bool,
+                                        size: Int, repeats: Int) throws -> TimedPreprocess {
+        var decodeNanoseconds = UInt64.max, preprocessNanoseconds = UInt64.max
+        var last: (DecodedImage, PreprocessedImage)?
+        for _ in 0..<max(repeats, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let decoded = try decoder.decode(path: imagePath, applyEXIF: applyEXIF)
+            let decodedAt = DispatchTime.now().uptimeNanoseconds
+            let result = preprocess(decoded.image, config: .openAI(size: size))
+            let finishedAt = DispatchTime.now().uptimeNanoseconds
+
+            last = (decoded, result)
+            decodeNanoseconds = min(decodeNanoseconds, decodedAt - start)
+            preprocessNanoseconds = min(preprocessNanoseconds, finishedAt - decodedAt)
+        }
+        guard let (decoded, result) = last else {
+            preconditionFailure("the loop runs at least once")
+        }
+        return TimedPreprocess(decoded: decoded, result: result, decodeMilliseconds: Double(decodeNanoseconds) / 1e6,
+                               preprocessMilliseconds: Double(preprocessNanoseconds) / 1e6)
     }
 
     /// Returns the pixel limit from CLIP_EXPLORER_MAX_PIXELS, or the built-in one when unset.

@@ -32,7 +32,7 @@ extension Program {
                   clip-explorer tokenize --format tensor "a dog" "a cat"
                   printf '"line one\\\\nline two"\\n' | clip-explorer tokenize --jsonl
                 """,
-            run: runTokenize
+            run: { arguments, output in try runTokenize(arguments, &output) }
         )
     }
 
@@ -158,18 +158,25 @@ extension Program {
         return String(format: "throughput: %d texts (%d ids), cold pass %.0f texts/s, ", texts.count, checksum / passes, rates[0]) + warmText + "\n"
     }
 
-    /// Times re-tokenizing `text`, as the explorer does after each keystroke.
+    /// Times re-tokenizing `text`, as the explorer does after each keystroke, and
+    /// `analyze`, which the explorer uses for spans and pieces.
     static func timing(of text: String, repeats: Int, tokenizer: CLIPTokenizer, contextLength: Int, label: String) -> String {
+        let tokenize = percentiles(repeats: repeats) { _ = try? tokenizer.tokenize(text, contextLength: contextLength) }
+        let analyze = percentiles(repeats: repeats) { _ = tokenizer.analyze(text) }
+        return "\(label): \(repeats) runs, median \(String(format: "%.2f", tokenize.median)) µs, p99 \(String(format: "%.2f", tokenize.p99)) µs; "
+            + "analyze median \(String(format: "%.2f", analyze.median)) µs, p99 \(String(format: "%.2f", analyze.p99)) µs\n"
+    }
+
+    /// Runs `body` `repeats` times and returns the median and 99th percentile in microseconds.
+    static func percentiles(repeats: Int, _ body: () -> Void) -> (median: Double, p99: Double) {
         var samples: [Double] = []
         samples.reserveCapacity(repeats)
         for _ in 0..<repeats {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try? tokenizer.tokenize(text, contextLength: contextLength)
+            body()
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
         }
         samples.sort()
-        let median = samples[samples.count / 2]
-        let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-        return "\(label): \(repeats) runs, median \(String(format: "%.2f", median)) µs, p99 \(String(format: "%.2f", p99)) µs\n"
+        return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 99 / 100)])
     }
 }

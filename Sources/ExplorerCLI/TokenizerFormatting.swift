@@ -22,13 +22,14 @@ enum TokenizerFormatting {
                       truncated: ids.count + 2 > contextLength, contextLength: contextLength, padID: padID)
     }
 
-    /// The format for a person: the text, its length against the context length, pieces and ids,
+    /// Formats a result for a person: the text, its length against the context length, pieces and ids,
     /// then a blank line that ends the block.
     static func human(_ result: Result, tokenizer: CLIPTokenizer) -> String {
-        let all = [tokenizer.startOfTextID] + result.ids + [tokenizer.endOfTextID]
+        // A truncated text shows the ids the model sees, not the tokens that were cut.
+        let all = result.truncated ? result.inputIDs : [tokenizer.startOfTextID] + result.ids + [tokenizer.endOfTextID]
         let pieces = all.map { tokenizer.token(for: $0) ?? "?" }
         var status = "\(result.length) tokens of \(result.contextLength) (start and end included)"
-        status += result.truncated ? ", truncated to \(result.contextLength)" : ""
+        status += result.truncated ? ", truncated to the first \(result.contextLength) with <|endoftext|> last" : ""
         status += ", pad id \(result.padID)"
         return """
             text    \(jsonString(result.text))
@@ -40,7 +41,7 @@ enum TokenizerFormatting {
             """
     }
 
-    /// One JSON object per text, on one line.
+    /// Formats a result as one JSON object on one line.
     static func json(_ result: Result, tokenizer: CLIPTokenizer) -> String {
         let pieces = result.ids.map { jsonString(tokenizer.token(for: $0) ?? "") }
         return "{\"text\": \(jsonString(result.text)), \"ids\": \(jsonArray(result.ids)), "
@@ -52,7 +53,7 @@ enum TokenizerFormatting {
         "[" + ids.map(String.init).joined(separator: ", ") + "]"
     }
 
-    /// A JSON string literal; non-ASCII characters stay as they are, control characters are escaped.
+    /// Returns `text` as a JSON string literal. Non-ASCII characters stay as they are, and control characters are escaped.
     static func jsonString(_ text: String) -> String {
         var output = "\""
         output.reserveCapacity(text.utf8.count + 2)

@@ -14,6 +14,13 @@ final class AnalysisTests: XCTestCase {
         }
     }
 
+    func testASCIIFastPathMatchesTrackedPath() throws {
+        let lines = try FixtureTests.loadFixture("prompts").prefix(2_000).map(\.text)
+        for text in lines + ["  Leading  and trailing\t", "<|EndOfText|> it's", "a\r\nb\u{0C}c"] {
+            XCTAssertEqual(tokenizer.analyzeSimpleASCII(text), tokenizer.analyzeTracked(text), text)
+        }
+    }
+
     func testSpansPointIntoOriginalText() {
         let details = tokenizer.analyze("A  Cat")
         XCTAssertEqual(details.map(\.piece), ["a</w>", "cat</w>"])
@@ -35,6 +42,17 @@ final class AnalysisTests: XCTestCase {
         let covered = details.compactMap(\.span)
         XCTAssertEqual(covered.first?.lowerBound, 0)
         XCTAssertEqual(covered.last?.upperBound, 2)
+    }
+
+    func testSpanOfComposedCharacterStaysLocal() {
+        // NFC joins "e" and U+0301 into "é"; the Cyrillic word before it keeps its own span.
+        let details = tokenizer.analyze("Привет e\u{301}")
+        let word = details.filter { ($0.span?.lowerBound ?? 0) < 6 }
+        let accented = details.filter { ($0.span?.lowerBound ?? 0) >= 6 }
+        XCTAssertEqual(word.first?.span?.lowerBound, 0)
+        XCTAssertEqual(word.last?.span?.upperBound, 6)
+        XCTAssertFalse(accented.isEmpty)
+        XCTAssertTrue(accented.allSatisfy { $0.span == 7..<9 }, "\(accented.map(\.span))")
     }
 
     func testSpanOfMultiByteCharacterPieces() {

@@ -200,6 +200,7 @@ final class PreprocessCommandTests: XCTestCase {
             (["preprocess", imagePath, imagePath, "--out", out], "expected one IMAGE, got 2"),
             (["preprocess", imagePath, "--out", out, "--size", "0"], "invalid value '0' for --size"),
             (["preprocess", imagePath, "--out", out, "--size", "big"], "invalid value 'big' for --size"),
+            (["preprocess", imagePath, "--out", out, "--repeat", "3"], "--repeat only applies with --time"),
         ]
         for (arguments, message) in cases {
             let result = run(arguments)
@@ -207,6 +208,13 @@ final class PreprocessCommandTests: XCTestCase {
             XCTAssertTrue(result.err.contains(message), result.err)
         }
         XCTAssertNil(contents(out))
+    }
+
+    func testTimePrintsBothSteps() {
+        let result = run(["preprocess", imagePath, "--out", folder + "/t.f32", "--size", "8", "--time", "--repeat", "2"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.hasPrefix("time: decode "), result.err)
+        XCTAssertTrue(result.err.contains(" ms, preprocess "), result.err)
     }
 
     func testHelpListsOptions() {

@@ -51,7 +51,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testTensorFormatMatchesTorchPrint() {
-        // Golden text: print(clip.tokenize(["a painting of a cat"])) with torch 2.15, default print options.
+        // Golden text: PyTorch 2.15 printing the int32 tensor clip.tokenize(["a painting of a cat"]) returns.
         let result = run(["tokenize", "--format", "tensor", "a painting of a cat"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, """
@@ -80,6 +80,18 @@ final class TokenizerCommandTests: XCTestCase {
                     [49406, 49407,     0,  ...,     0,     0,     0],
                     [49406, 49407,     0,  ...,     0,     0,     0],
                     [49406, 49407,     0,  ...,     0,     0,     0]], dtype=torch.int32)
+
+            """)
+    }
+
+    func testTruncatedHumanFormatShowsKeptTokens() {
+        let result = run(["tokenize", "--context-length", "4", "a cat and a dog"])
+        XCTAssertEqual(result.out, """
+            text    "a cat and a dog"
+            length  7 tokens of 4 (start and end included), truncated to the first 4 with <|endoftext|> last, pad id 0
+            pieces  <|startoftext|> a</w> cat</w> <|endoftext|>
+            ids     49406 320 2368 49407
+
 
             """)
     }
@@ -117,6 +129,7 @@ final class TokenizerCommandTests: XCTestCase {
     func testDecode() {
         XCTAssertEqual(run(["decode", "49406", "647", "4091", "786", "49407"]).out, "<|startoftext|>bozuman <|endoftext|>\n")
         XCTAssertEqual(run(["decode", "--skip-special", "[49406, 647, 4091, 786, 49407]"]).out, "bozuman \n")
+        XCTAssertEqual(run(["decode", "--skip-special", "49406,320,2368,49407,0,0,0"]).out, "a cat \n")
     }
 
     func testVocabLookupAndSearch() {
@@ -190,13 +203,15 @@ final class TokenizerProcessTests: XCTestCase {
 
     func testLineModeHandlesNULAndATenMegabyteLine() throws {
         var input = Array("a\u{0}b\n".utf8)
-        input += Array(repeating: UInt8(ascii: "x"), count: 10_000_000) + [0x0A]
+        let words = Array("a photo of a cat ".utf8)
+        for _ in 0..<(10_000_000 / words.count) { input += words }
+        input.append(0x0A)
         let result = try runBinary([], input: input)
         XCTAssertEqual(result.status, 0)
         let blocks = result.out.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         XCTAssertEqual(blocks.count, 2)
         XCTAssertTrue(blocks[0].contains("pieces  <|startoftext|> ab</w> <|endoftext|>"), blocks[0])
-        XCTAssertTrue(blocks[1].contains("truncated to 77"), String(blocks[1].prefix(300)))
+        XCTAssertTrue(blocks[1].contains("truncated to the first 77 with <|endoftext|> last"), String(blocks[1].prefix(300)))
     }
 
     func testMissingVocabularyNamesTheFile() throws {

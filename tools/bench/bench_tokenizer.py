@@ -100,10 +100,10 @@ def latency(binary, repeats):
     result = subprocess.run([binary, "tokenize", "--time", str(repeats), PROMPT], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, check=True, text=True)
     length = re.search(r"length  (\d+) tokens", result.stdout)
-    match = re.search(r"median ([\d.]+) µs, p99 ([\d.]+) µs", result.stderr)
+    match = re.search(r"median ([\d.]+) µs, p99 ([\d.]+) µs; analyze median ([\d.]+) µs, p99 ([\d.]+) µs", result.stderr)
     if not (length and match):
         raise SystemExit(f"unexpected timing output from {binary}: {result.stderr!r}")
-    return int(length.group(1)), float(match.group(1)), float(match.group(2))
+    return int(length.group(1)), [float(value) for value in match.groups()]
 
 
 def main():
@@ -130,8 +130,9 @@ def main():
     print(f"ratio cold / OpenAI              {cold / openai:>10.1f}x")
     print(f"ratio whole process / Hugging Face {end_to_end / hf:>8.1f}x")
 
-    tokens, median, p99 = latency(args.binary, 20_000)
+    tokens, (median, p99, analyze_median, analyze_p99) = latency(args.binary, 20_000)
     print(f"re-tokenize a {tokens}-token prompt: median {median:.2f} µs, p99 {p99:.2f} µs  (target 50 µs)")
+    print(f"analyze the same prompt (spans, pieces): median {analyze_median:.2f} µs, p99 {analyze_p99:.2f} µs")
 
 
 if __name__ == "__main__":

@@ -232,6 +232,49 @@ def adversarial(rng):
                 parts.append(" ")
         lines.append(("random", "".join(parts)))
 
+    # Canonical composition and reordering: letters, Hangul jamo and combining marks in random order.
+    bases = "aeiouAEIOUnNcCsSzZ\u0391\u0395\u0399\u039f\u03a9\u03b1\u03c9\u0430\u0435\u0438\u041e\u0627\u05d0\u0915"
+    jamo = [chr(cp) for cp in list(range(0x1100, 0x1113)) + list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3))]
+    marks = [chr(cp) for cp in list(range(0x300, 0x370)) + [0x0345, 0x05B0, 0x05BC, 0x0651, 0x064E, 0x093C, 0x094D,
+                                                            0x0F71, 0x0F72, 0x0F74, 0x0F80, 0x3099, 0x309A, 0x1AB0]]
+    extras = ["\u0f73", "\u0f75", "\u0f81", "\u0344", "\u0340", "\u212b", "\u2126", "\uf900", "\u1e9b", "\u0958",
+              "\u304b", "\u30cf", "\uac00", "\u0b47", "\u0b3e", "\u0bc6", "\u0bbe", "\u0cc6", "\u0cd5", "\u0d4a"]
+    for _ in range(1_000):
+        parts = []
+        for _ in range(rng.randrange(1, 10)):
+            pick = rng.random()
+            if pick < 0.3:
+                parts.append(rng.choice(bases))
+            elif pick < 0.5:
+                parts.append(rng.choice(jamo))
+            elif pick < 0.85:
+                parts.append(rng.choice(marks))
+            else:
+                parts.append(rng.choice(extras))
+            if rng.random() < 0.1:
+                parts.append(" ")
+        lines.append(("nfc", "".join(parts)))
+
+    # Fragments that each trigger some cleanup step, joined at random and often broken
+    # again by a single-byte encoding, so the steps meet in one line.
+    fragments = ["café", "naïve", "ﬁ", "“q”", "&amp;", "&#x41;", "&eacute", "&NTILDE;", "<b>", "\n", "\r\n", "\x1b[31m",
+                 "Σ", "ΑΣ", "İ", "\u0301", "e\u0301", "가\u11ae", "ｆｕｌｌ", "\x85", "\x92", "Ã©", "â€™", "Ã ", "\u00a0",
+                 "\u2028", "\x00", "'s", "'LL", "<|endoftext|>", "東京", "😀", "👨‍👩‍👧", "٣", "½", "\ufeff", "\u200b",
+                 "Ð¿Ñ€Ð¸", "Ã\xa0", "ï¿½", "\ufffd", "\x1a", "?", "dog", "Cat", " ", "  ", "\t", "123", "...", "Â£",
+                 "â‚¬", "Ãƒ", "Ä°", "Ã‡", "×²", "Ø§Ù", "ΓΞΟ", "вЂ", "√±", "×"]
+    encodings = ["windows-1252", "latin-1", "sloppy-windows-1252", "sloppy-windows-1251", "macroman", "cp437",
+                 "iso-8859-2", "sloppy-windows-1250", "sloppy-windows-1253", "sloppy-windows-1254", "sloppy-windows-1257"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randrange(1, 8)))
+        if rng.random() < 0.4:
+            try:
+                text = text.encode("utf-8").decode(rng.choice(encodings))
+            except UnicodeDecodeError:
+                pass
+        if rng.random() < 0.2:
+            text += " " + "".join(rng.choice(fragments) for _ in range(3))
+        lines.append(("mixed", text))
+
     # Very long inputs: far past 77 tokens, with and without spaces.
     lines.append(("long", " ".join(["a photo of a cat"] * 500)))
     lines.append(("long", "x" * 5_000))
@@ -257,8 +300,8 @@ def hugging_face_tokenizer(openai):
         file.write("#version: 0.2\n")
         for (left, right), _ in ranked:
             file.write(f"{left} {right}\n")
-    return CLIPTokenizerFast(vocab_file=os.path.join(folder, "vocab.json"),
-                             merges_file=os.path.join(folder, "merges.txt"))
+    # transformers 5 ignores vocab_file/merges_file keyword arguments; from_pretrained reads the folder.
+    return CLIPTokenizerFast.from_pretrained(folder)
 
 
 def record_differences(groups, openai_ids, path):
@@ -290,25 +333,35 @@ def record_differences(groups, openai_ids, path):
     path.write_text("\n".join(report) + "\n", encoding="utf-8")
 
 
-def write_fixture(name, lines, tokenizer):
+def write_fixture(name, lines, tokenizer, write=True):
     ids_list = []
-    with gzip.open(FIXTURES / f"{name}.jsonl.gz", "wt", encoding="utf-8", compresslevel=9) as file:
-        for category, text in lines:
-            ids = tokenizer.encode(text)
-            ids_list.append(ids)
-            file.write(json.dumps({"category": category, "text": text, "ids": ids}, ensure_ascii=False) + "\n")
+    text = []
+    for category, line in lines:
+        ids = tokenizer.encode(line)
+        ids_list.append(ids)
+        text.append(json.dumps({"category": category, "text": line, "ids": ids}, ensure_ascii=False) + "\n")
+    path = FIXTURES / f"{name}.jsonl.gz"
+    if write and path.exists() and gzip.decompress(path.read_bytes()).decode("utf-8") == "".join(text):
+        write = False  # unchanged content: keep the committed bytes
+    if write:
+        # mtime=0 keeps the gzip bytes identical between runs, so regenerating changes nothing in git.
+        with open(path, "wb") as raw:
+            with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as file:
+                file.write("".join(text).encode("utf-8"))
     return ids_list
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-differences", action="store_true", help="do not compare open_clip and Hugging Face")
+    parser.add_argument("--skip-fixtures", action="store_true", help="only write differences.md; leave the fixtures alone")
     args = parser.parse_args()
 
     rng = random.Random(20240601)
     tokenizer = load_openai_tokenizer()
     groups = {"prompts": prompts(rng), "multilingual": multilingual(rng), "adversarial": adversarial(rng)}
-    openai_ids = {name: write_fixture(name, lines, tokenizer) for name, lines in groups.items()}
+    openai_ids = {name: write_fixture(name, lines, tokenizer, write=not args.skip_fixtures)
+                  for name, lines in groups.items()}
     for name, lines in groups.items():
         size = (FIXTURES / f"{name}.jsonl.gz").stat().st_size
         print(f"{name}: {len(lines)} lines, {size / 1e6:.2f} MB")

@@ -107,6 +107,29 @@ def unicode_tables():
                          "Cased, not case-ignorable code points, as Python's final-sigma rule sees them.")
     text += swift_string("caseIgnorableRanges", ranges(case_ignorable),
                          "Case-ignorable code points, which Python's final-sigma rule skips.")
+    second_elements = set()
+    leading_non_starter = set()
+    for cp in code_points():
+        decomposition = unicodedata.decomposition(chr(cp))
+        if not decomposition or decomposition.startswith("<"):
+            continue  # no canonical decomposition
+        parts = [chr(int(part, 16)) for part in decomposition.split()]
+        if len(parts) == 2:
+            second_elements.add(parts[1])
+        full = unicodedata.normalize("NFD", chr(cp))
+        if unicodedata.combining(full[0]) != 0:
+            leading_non_starter.add(chr(cp))
+
+    # Hangul syllables compose algorithmically, so unicodedata lists no decomposition for
+    # them: the medial vowels and final consonants are second elements too.
+    second_elements.update(chr(cp) for cp in list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3)))
+
+    def nfc_unstable(c):
+        return (unicodedata.combining(c) != 0 or c in second_elements or c in leading_non_starter
+                or not unicodedata.is_normalized("NFC", c))
+
+    text += swift_string("nfcUnstableRanges", ranges(nfc_unstable),
+                         "Code points that NFC may change or combine with what precedes them (Python's unicodedata); every other code point starts a stable chunk.")
     text += swift_string("lowercaseMappings", ";".join(lower_pairs),
                          "Python's `str.lower()` for every code point it changes, except U+03A3: `code:lowered scalars`.")
 
