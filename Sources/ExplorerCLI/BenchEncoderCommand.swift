@@ -31,7 +31,7 @@ extension Program {
         let prompt = arguments.value("--prompt") ?? "a photo of a dog playing in the snow"
 
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let model = try loadModel(arguments)
+        let model = try loadModel(arguments, &output)
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
         let loadPeak = peakResidentMegabytes()
 

@@ -51,7 +51,7 @@ extension Program {
         }
 
         let inputs = listInputs(arguments.positionals)
-        let model = try loadModel(arguments)
+        let model = try loadModel(arguments, &output)
         let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates)
         let decoder = ImageDecoder()
         var progress = ProgressBar(total: inputs.count, enabled: !arguments.has("--no-progress") && isatty(STDERR_FILENO) == 1)

@@ -32,7 +32,7 @@ extension Program {
             throw UsageError("nothing to embed: give at least one --text or --image")
         }
 
-        let model = try loadModel(arguments)
+        let model = try loadModel(arguments, &output)
         let decoder = ImageDecoder()
         let tensors = try images.map { try imageTensor(path: $0, model: model, decoder: decoder) }
         var textEmbeddings = try model.encodeText(texts)

@@ -11,14 +11,16 @@ extension OptionSpec {
     static let threads = OptionSpec.value("--threads", "N", help: "threads for OpenBLAS and the encoder (default: all \(ProcessInfo.processInfo.activeProcessorCount) cores)")
 }
 
-/// Applies --threads and loads --model (or the default model).
-func loadModel(_ arguments: ParsedArguments) throws -> CLIPModel {
+/// Applies --threads and loads --model (or the default model). When that is
+/// the demo model, writes its notice to standard error, once per process.
+func loadModel(_ arguments: ParsedArguments, _ output: inout CommandOutput) throws -> CLIPModel {
     let threads = try arguments.int("--threads", default: CLIPModel.threadCount, in: 1...1024)
     CLIPModel.setThreadCount(threads)
-    guard let path = arguments.value("--model") ?? CLIPModel.defaultModelPath() else {
-        throw UsageError("no model found: pass --model PATH or set \(CLIPModel.modelEnvironmentVariable)")
+    let choice = try DefaultModel.resolve(explicit: arguments.value("--model"))
+    if choice.isDemo, let notice = DefaultModel.noticeOnce(path: choice.path) {
+        output.err(notice)
     }
-    return try CLIPModel.load(path: path)
+    return try CLIPModel.load(path: choice.path)
 }
 
 /// Decodes an image file and preprocesses it with the model's settings.
