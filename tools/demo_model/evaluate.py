@@ -11,11 +11,14 @@ overall, for colour and for shape, the most frequent confusions, and the
 ranking of a few prompts outside the training templates.
 
 The same folder is what `clip-explorer classify` reads, so both numbers come
-from identical files.
+from identical files. With --swift-csv (the output of `clip-explorer classify
+--top 1 --csv` over that folder, see tools/README.md) it also prints the Swift
+program's accuracy and how many top-1 labels agree with PyTorch's.
 """
 
 import argparse
 import collections
+import csv
 import os
 import sys
 
@@ -55,12 +58,29 @@ def embed_images(model, processor, paths, batch=250):
     return torch.cat(out)
 
 
+def compare_swift(path, rows, truth, guesses):
+    """Print the Swift program's top-1 accuracy and its agreement with PyTorch's."""
+    swift = {}
+    with open(path, newline="") as f:
+        for record in csv.DictReader(f):
+            if record["rank"] == "1":
+                swift[os.path.basename(record["image"])] = record["label"]
+    missing = [row[0] for row in rows if row[0] not in swift]
+    if missing:
+        raise SystemExit(f"{path}: no rank-1 row for {len(missing)} pictures, first {missing[0]}")
+    labels = [swift[row[0]] for row in rows]
+    correct = np.mean([label == f"{t[0]} {t[1]}" for label, t in zip(labels, truth)])
+    agree = sum(label == f"{g[0]} {g[1]}" for label, g in zip(labels, guesses))
+    print(f"clip-explorer classify: top-1 {correct:.3f}; same top-1 label as PyTorch on {agree} of {len(rows)}")
+
+
 def main():
     parser = argparse.ArgumentParser(description="Zero-shot accuracy of the demo CLIP with PyTorch.")
     parser.add_argument("--model", default="Models/clip-demo-shapes")
     parser.add_argument("--pictures", default="work-data/demo_model/eval-5000",
                         help="folder to draw the 1,000 evaluation pictures into (reused when present)")
     parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--swift-csv", help="`clip-explorer classify --top 1 --csv` output over --pictures")
     args = parser.parse_args()
     torch.set_num_threads(2)
 
@@ -84,6 +104,9 @@ def main():
     colour = np.mean([g[0] == t[0] for g, t in zip(guesses, truth)])
     shape = np.mean([g[1] == t[1] for g, t in zip(guesses, truth)])
     print(f"{len(rows)} pictures (seed {EVAL_SEED}): top-1 {overall:.3f}, colour {colour:.3f}, shape {shape:.3f}")
+
+    if args.swift_csv:
+        compare_swift(args.swift_csv, rows, truth, guesses)
 
     confusions = collections.Counter(
         f"{t[0]} {t[1]} -> {g[0]} {g[1]}" for g, t in zip(guesses, truth) if g != t)

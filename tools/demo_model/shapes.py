@@ -17,7 +17,7 @@ Run as a script to write a folder of PNG (or JPEG) files plus labels.tsv:
     python3 tools/demo_model/shapes.py --seed 5000 --count 1000 --out DIR
 
 The committed sets were made with:
-    --seed 7000 --count 200 --out Tests/ExplorerCLITests/Fixtures/demo-heldout
+    --seed 7000 --count 200 --out Tests/CLIPModelTests/Fixtures/demo-heldout
     --seed 9000 --count 60 --per-shape 3 --size 128 --jpeg-every 2 --out Examples
 """
 
