@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Write the model repositories that CLIPHubTests' local Hub server serves.
 
-Each repository is a folder of files as they are on the Hugging Face Hub: a
-tiny CLIPModel saved by transformers (config.json, model.safetensors,
-preprocessor_config.json), small tokenizer files, files a CLIP download must
-skip, a sharded repository, a pytorch_model.bin-only repository and a
-sentence-transformers layout. manifest.json records what the Hub would send
+Each repository is a folder of files as they are on the Hugging Face Hub.
+The plain one has a tiny CLIPModel saved by transformers (config.json,
+model.safetensors, preprocessor_config.json), small tokenizer files and files
+a CLIP download must skip. The others are sharded, pytorch_model.bin only,
+gated, and a sentence-transformers layout. manifest.json records what the Hub would send
 for each file (git blob SHA-1, or SHA-256 for LFS files) and a commit hash
 per repository, computed here with hashlib so the Swift hashes are checked
 against an independent implementation.

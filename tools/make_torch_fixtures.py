@@ -4,7 +4,7 @@
 Valid archives are written by torch.save and torch.jit.save. expected.json
 records every tensor's dtype and shape, and values.f32 its values (float32,
 row-major), so the Swift reader is checked value for value. Hostile archives are built by hand
-from a valid one, and hostile.json says which error each must raise.
+from a valid one, and hostile.json names the error each must raise.
 
 Usage: python3 tools/make_torch_fixtures.py [OUTPUT_DIR]
 (default Tests/CLIPModelTests/Fixtures/torch). Needs torch (tools/requirements.txt).

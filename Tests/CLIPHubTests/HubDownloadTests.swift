@@ -278,7 +278,8 @@ final class HubDownloadTests: XCTestCase {
         server.inject(statuses: [503, 429], pathContaining: "/api/models/")
         _ = try download("tiny-org/tiny-clip")
         XCTAssertEqual(server.requests.filter { $0.path.hasPrefix("/api/") }.count, 3)
-        XCTAssertTrue(messages.contains { $0.contains("HTTP 503") && $0.contains("retry 1 of 2") })
+        XCTAssertTrue(messages.contains { $0.contains("HTTP 503; retry 1 of 2") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("HTTP 429; retry 2 of 2") }, "\(messages)")
     }
 
     func testRetriesAreBounded() {

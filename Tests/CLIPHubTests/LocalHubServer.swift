@@ -47,12 +47,12 @@ final class LocalHubServer: @unchecked Sendable {
     private var cutAfter: [String: Int] = [:]
     /// Files whose served bytes have one byte flipped.
     private var corrupted: Set<String> = []
-    /// Seconds to wait before answering a path that contains the key.
+    /// Seconds to wait before responding to a path that contains the key.
     private var delays: [String: Double] = [:]
-    /// Statuses to answer a path containing the key with, consumed one per request.
+    /// Statuses sent for a path that contains the key, one per request until the list is empty.
     private var injectedStatuses: [String: [Int]] = [:]
     private var requestLog: [LoggedRequest] = []
-    /// Old repository ids answered with a relative 307 to the new id, as the Hub does after a rename.
+    /// Old repository ids that get a relative 307 to the new id, as the Hub sends after a rename.
     private var renamed: [String: String] = [:]
     /// Base URL of the server that LFS redirects point at, when it is another server.
     private var lfsBase: String?
@@ -281,7 +281,7 @@ final class LocalHubServer: @unchecked Sendable {
         respond(connection, status: status, headers: responseHeaders, body: slice, method: "GET", cutAfter: cut)
     }
 
-    /// The file's bytes as served, with one byte flipped when the test corrupts it.
+    /// Returns the file's bytes as served, with one byte flipped when the test corrupts it.
     private func content(repoID: String, file: String) -> Data {
         var data = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + repoID + "/" + file))) ?? Data()
         if locked({ corrupted.contains(file) }), !data.isEmpty {
