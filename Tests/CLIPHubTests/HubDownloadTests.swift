@@ -186,6 +186,13 @@ final class HubDownloadTests: XCTestCase {
         XCTAssertTrue(server.requests.contains { $0.path.hasPrefix("/tiny-org/tiny-clip/resolve/") })
     }
 
+    func testCDNRedirectIsFollowed() throws {
+        server.redirectCDN()
+        _ = try download("tiny-org/tiny-clip")
+        try assertCached("tiny-org/tiny-clip", "model.safetensors")
+        XCTAssertTrue(server.requests.contains { $0.path.hasPrefix("/cdn-node/") })
+    }
+
     func testServerIgnoringRangeRestarts() throws {
         server.ignoreRanges()
         let etag = try XCTUnwrap(server.repos["tiny-org/tiny-clip"]?.files["model.safetensors"]?.etag)

@@ -58,6 +58,8 @@ final class LocalHubServer: @unchecked Sendable {
     private var lfsBase: String?
     /// When set, range requests get the whole file with status 200.
     private var ignoresRanges = false
+    /// When set, the CDN path redirects once more, to /cdn-node/..., before sending bytes.
+    private var cdnRedirects = false
     /// X-Linked-Size values sent in place of the real size.
     private var linkedSizes: [String: Int] = [:]
 
@@ -95,6 +97,7 @@ final class LocalHubServer: @unchecked Sendable {
     func rename(_ old: String, to new: String) { locked { renamed[old] = new } }
     func redirectLFS(to base: String) { locked { lfsBase = base } }
     func ignoreRanges() { locked { ignoresRanges = true } }
+    func redirectCDN() { locked { cdnRedirects = true } }
     func announce(size: Int, for file: String) { locked { linkedSizes[file] = size } }
     var requests: [LoggedRequest] { locked { requestLog } }
 
@@ -202,7 +205,11 @@ final class LocalHubServer: @unchecked Sendable {
             let file = segments[4...].joined(separator: "/")
             return serveResolve(connection, method: method, repoID: segments[0] + "/" + segments[1], revision: segments[3], file: file, headers: headers)
         }
-        if segments.count == 4, segments[0] == "cdn" {
+        if segments.count == 4, segments[0] == "cdn", locked({ cdnRedirects }) {
+            let node = "/cdn-node/" + segments[1...].joined(separator: "/")
+            return respond(connection, status: 307, headers: ["Location": node], body: Data(), method: method)
+        }
+        if segments.count == 4, segments[0] == "cdn" || segments[0] == "cdn-node" {
             return serveCDN(connection, repoID: segments[1] + "/" + segments[2], etag: segments[3], headers: headers)
         }
         respond(connection, status: 404, headers: [:], body: Data("no route\n".utf8), method: method)
