@@ -28,7 +28,7 @@ struct HubClient {
     func repositoryInfo(_ repo: RepoID, revision: String) throws -> (commit: String, files: [String]) {
         var url = try endpointURL("api/models/\(repo)/revision/\(Self.encodeSegment(revision))")
         var response = try send(url: url, method: "GET", timeout: settings.metadataTimeout)
-        // A renamed repository answers with a redirect to its new name on the same host.
+        // A renamed repository responds with a redirect to its new name on the same host.
         for _ in 0..<5 {
             guard (300..<400).contains(response.status), let location = sameHostLocation(response, from: url) else { break }
             url = location

@@ -215,7 +215,7 @@ final class LocalHubServer: @unchecked Sendable {
         respond(connection, status: 404, headers: [:], body: Data("no route\n".utf8), method: method)
     }
 
-    /// Returns the repository after the token check, or answers the error itself.
+    /// Returns the repository after the token check, or sends the error response itself.
     private func authorizedRepo(_ connection: Int32, repoID: String, headers: [String: String], method: String) -> Repo? {
         guard let repo = repos[repoID] else {
             respond(connection, status: 404, headers: ["X-Error-Code": "RepoNotFound"], body: Data("Repository not found".utf8), method: method)
