@@ -76,7 +76,7 @@ def perturb(model, generator):
 
 
 def round_to(model, dtype):
-    """Round every parameter to `dtype` and back, so float32 compute sees the stored values."""
+    """Round every parameter to `dtype` and back, so the float32 reference uses the stored values."""
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.copy_(parameter.to(dtype).to(torch.float32))

@@ -1,4 +1,4 @@
-/// What the first bytes of a file identify it as.
+/// The kind of file that its first bytes identify.
 enum DetectedFormat: Equatable {
     case supported(ImageFormat)
     /// A known image or document format that this layer does not decode.

@@ -100,6 +100,20 @@ final class CheckpointLayoutTests: XCTestCase {
                                                            expected: [256, 64], found: [128, 64]))
     }
 
+    func testDegenerateShapesRejected() throws {
+        let rank = folder.appendingPathComponent("rank.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: rank,
+                                      reshape: ("transformer.resblocks.0.mlp.c_fc.weight", [256]))
+        guard case .unsupportedArchitecture(_, let reason) = loadError(rank.path) else { return XCTFail("rank-1 MLP weight accepted") }
+        XCTAssertTrue(reason.contains("expected a matrix"), reason)
+
+        let patch = folder.appendingPathComponent("patch.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: patch,
+                                      reshape: ("visual.conv1.weight", [64, 3, 0, 0]))
+        guard case .unsupportedArchitecture(_, let patchReason) = loadError(patch.path) else { return XCTFail("zero patch size accepted") }
+        XCTAssertTrue(patchReason.contains("patch size"), patchReason)
+    }
+
     func testResNetRejected() throws {
         let url = folder.appendingPathComponent("rn50.safetensors")
         try SafetensorsWriter.write([

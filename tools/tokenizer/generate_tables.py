@@ -149,11 +149,54 @@ def ftfy_tables():
     return text
 
 
+def bmp_ranges(pattern):
+    compiled = re.compile(pattern)
+    out = []
+    start = previous = None
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if compiled.fullmatch(chr(cp)):
+            if start is None or cp != previous + 1:
+                if start is not None:
+                    out.append((start, previous))
+                start = cp
+            previous = cp
+    if start is not None:
+        out.append((start, previous))
+    return ",".join(f"{a:X}-{b:X}" if a != b else f"{a:X}" for a, b in out)
+
+
+def mojibake_tables():
+    import ftfy.bad_codecs  # noqa: F401  registers the sloppy codecs
+    import ftfy.badness as badness
+
+    text = HEADER
+    categories = [f"{name}={bmp_ranges('[' + chars + ']')}" for name, chars in badness.MOJIBAKE_CATEGORIES.items()]
+    text += swift_string("mojibakeCategories", ";".join(categories),
+                         "ftfy's MOJIBAKE_CATEGORIES (badness.py), expanded: `name=ranges` per category.")
+    clues = [f"{name}={bmp_ranges('[' + chars + ']')}" for name, chars in chardata.UTF8_CLUES.items()]
+    text += swift_string("utf8Clues", ";".join(clues),
+                         "ftfy's UTF8_CLUES (chardata.py), expanded: characters that single-byte decodings of UTF-8 produce.")
+    codecs = []
+    for encoding in chardata.CHARMAP_ENCODINGS + ["windows-1252"]:
+        table = []
+        for byte in range(256):
+            try:
+                table.append(f"{ord(bytes([byte]).decode(encoding)):X}")
+            except UnicodeDecodeError:
+                table.append("-")
+        codecs.append(f"{encoding}=" + ",".join(table))
+    text += swift_string("singleByteCodecs", ";".join(codecs),
+                         "Byte-to-code-point tables of the encodings ftfy tries, in its order, then strict windows-1252; '-' is undefined.")
+    return text
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     fmt = dict(py=sys.version.split()[0], ud=unicodedata.unidata_version, rx=regex.__version__, ft=ftfy.__version__)
     for name, build in (("UnicodeTables.swift", unicode_tables), ("HTMLEntityTables.swift", html_tables),
-                        ("FtfyTables.swift", ftfy_tables)):
+                        ("FtfyTables.swift", ftfy_tables), ("MojibakeTables.swift", mojibake_tables)):
         text = build()
         for key, value in fmt.items():
             text = text.replace("{" + key + "}", value)
