@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Write the model repositories that CLIPHubTests' local Hub server serves.
 
-Each repository is a folder of files as they are on the Hugging Face Hub: a
-tiny CLIPModel saved by transformers (config.json, model.safetensors,
-preprocessor_config.json), small tokenizer files, files a CLIP download must
-skip, a sharded repository, a pytorch_model.bin-only repository and a
-sentence-transformers layout. manifest.json records what the Hub would send
+Each repository is a folder of files as they are on the Hugging Face Hub.
+The plain one has a tiny CLIPModel saved by transformers (config.json,
+model.safetensors, preprocessor_config.json), small tokenizer files and files
+a CLIP download must skip. The others are sharded, pytorch_model.bin only,
+gated, and a sentence-transformers layout. manifest.json records what the Hub would send
 for each file (git blob SHA-1, or SHA-256 for LFS files) and a commit hash
 per repository, computed here with hashlib so the Swift hashes are checked
 against an independent implementation.
@@ -29,8 +29,25 @@ torch.manual_seed(7)
 # Extensions stored with Git LFS on the Hub, as the default .gitattributes lists them.
 LFS_SUFFIXES = (".safetensors", ".bin", ".msgpack", ".h5", ".pt", ".onnx")
 
-VOCAB = {"<|startoftext|>": 0, "<|endoftext|>": 1, "a</w>": 2, "c": 3, "t</w>": 4, "ca": 5, "cat</w>": 6}
-MERGES = "#version: 0.2\nc a\nca t</w>\n"
+def byte_symbols():
+    """CLIP's byte-level BPE alphabet: printable Latin-1 bytes stand for
+    themselves, and every other byte maps to a character from U+0100 on, in byte order."""
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    symbols, extra = {}, 0
+    for byte in range(256):
+        if byte in printable:
+            symbols[byte] = chr(byte)
+        else:
+            symbols[byte] = chr(256 + extra)
+            extra += 1
+    return [symbols[b] for b in range(256)]
+
+
+# A complete byte alphabet (so the Swift tokenizer accepts it) with two merges.
+SYMBOLS = byte_symbols()
+MERGES = [("c", "a"), ("ca", "t</w>")]
+TOKENS = SYMBOLS + [s + "</w>" for s in SYMBOLS] + [a + b for a, b in MERGES] + ["<|startoftext|>", "<|endoftext|>"]
+VOCAB = {token: index for index, token in enumerate(TOKENS)}
 PREPROCESSOR = {
     "crop_size": {"height": 32, "width": 32}, "do_center_crop": True, "do_normalize": True, "do_resize": True,
     "image_mean": [0.48145466, 0.4578275, 0.40821073], "image_std": [0.26862954, 0.26130258, 0.27577711],
@@ -40,7 +57,8 @@ PREPROCESSOR = {
 
 def tiny_clip(folder, safe=True, shard_size=None):
     text = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
-            "vocab_size": len(VOCAB), "max_position_embeddings": 8}
+            "vocab_size": len(VOCAB), "max_position_embeddings": 8,
+            "bos_token_id": VOCAB["<|startoftext|>"], "eos_token_id": VOCAB["<|endoftext|>"]}
     vision = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
               "image_size": 32, "patch_size": 16}
     torch.manual_seed(7)  # the same weights in every repository, so git stores them once
@@ -58,10 +76,10 @@ def tiny_clip(folder, safe=True, shard_size=None):
 
 
 def tokenizer_files(folder):
-    with open(os.path.join(folder, "vocab.json"), "w") as f:
-        json.dump(VOCAB, f)
-    with open(os.path.join(folder, "merges.txt"), "w") as f:
-        f.write(MERGES)
+    with open(os.path.join(folder, "vocab.json"), "w", encoding="utf-8") as f:
+        json.dump(VOCAB, f, ensure_ascii=False)
+    with open(os.path.join(folder, "merges.txt"), "w", encoding="utf-8") as f:
+        f.write("#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in MERGES))
     with open(os.path.join(folder, "tokenizer_config.json"), "w") as f:
         json.dump({"model_max_length": 8, "tokenizer_class": "CLIPTokenizer"}, f)
     with open(os.path.join(folder, "special_tokens_map.json"), "w") as f:

@@ -4,7 +4,7 @@
 Valid archives are written by torch.save and torch.jit.save. expected.json
 records every tensor's dtype and shape, and values.f32 its values (float32,
 row-major), so the Swift reader is checked value for value. Hostile archives are built by hand
-from a valid one, and hostile.json says which error each must raise.
+from a valid one, and hostile.json names the error each must raise.
 
 Usage: python3 tools/make_torch_fixtures.py [OUTPUT_DIR]
 (default Tests/CLIPModelTests/Fixtures/torch). Needs torch (tools/requirements.txt).
@@ -301,6 +301,20 @@ def write_hostile(out, source, hostile):
     path = "hostile_bad_crc.pt"
     open(os.path.join(out, path), "wb").write(bytes(data))
     hostile[path] = {"error": "invalidArchive", "contains": "CRC-32", "onRead": "linear.weight"}
+
+    # A deflate entry that declares far more bytes than deflate can expand to.
+    deflated = os.path.join(out, "state_f32_deflate.pt")
+    data = bytearray(open(deflated, "rb").read())
+    with zipfile.ZipFile(deflated) as archive:
+        info = next(i for i in archive.infolist() if i.filename.endswith("data.pkl"))
+    name = info.filename.encode()
+    cd = data.index(b"PK\x01\x02")
+    while data[cd + 46:cd + 46 + len(name)] != name:
+        cd = data.index(b"PK\x01\x02", cd + 4)
+    struct.pack_into("<I", data, cd + 24, 0xFFFFFFF0)
+    path = "hostile_inflated_size.pt"
+    open(os.path.join(out, path), "wb").write(bytes(data))
+    hostile[path] = {"error": "invalidArchive", "contains": "more than deflate can expand"}
 
     # The format before PyTorch 1.6: a bare pickle stream, not a zip archive.
     path = "legacy_format.pt"

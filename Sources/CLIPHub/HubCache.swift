@@ -47,8 +47,7 @@ public struct HubCache: Sendable {
     /// reading HF_HOME and HF_HUB_CACHE like huggingface_hub. Throws `HubError.notCached`
     /// with the exact download command when the snapshot is missing or has no weights.
     public static func resolve(repoID: String, revision: String = "main") throws -> String {
-        let settings = try HubSettings.fromEnvironment()
-        return try HubCache(directory: settings.cacheDirectory).resolve(repoID: repoID, revision: revision)
+        try HubCache(directory: HubSettings.cacheDirectory()).resolve(repoID: repoID, revision: revision)
     }
 
     public func resolve(repoID: String, revision: String = "main") throws -> String {

@@ -28,7 +28,7 @@ struct HubClient {
     func repositoryInfo(_ repo: RepoID, revision: String) throws -> (commit: String, files: [String]) {
         var url = try endpointURL("api/models/\(repo)/revision/\(Self.encodeSegment(revision))")
         var response = try send(url: url, method: "GET", timeout: settings.metadataTimeout)
-        // A renamed repository answers with a redirect to its new name on the same host.
+        // A renamed repository responds with a redirect to its new name on the same host.
         for _ in 0..<5 {
             guard (300..<400).contains(response.status), let location = sameHostLocation(response, from: url) else { break }
             url = location
@@ -72,15 +72,18 @@ struct HubClient {
     }
 
     /// Downloads `remote` through `write`, continuing with a range request from
-    /// the byte offset that `startingAt` returns (the partial file's size). Retries dropped connections, timeouts,
-    /// 429 and 5xx. `write` appends bytes, and `restart` empties the file when the
-    /// server ignores the range.
+    /// the byte offset that `startingAt` returns (the partial file's size).
+    /// Retries dropped connections, timeouts, 429 and 5xx, and follows up to 5
+    /// further redirects (a CDN may send them) without the token. `restart`
+    /// empties the file when the server ignores the range.
     func download(_ remote: RemoteFile, repo: RepoID, commit: String, file: String, startingAt offset: () -> Int64,
                   restart: @escaping () throws -> Void, write: @escaping (Data) throws -> Void) throws {
         var attempt = 0
+        var redirects = 0
+        var url = remote.downloadURL
         while true {
             let start = offset()
-            var request = URLRequest(url: remote.downloadURL)
+            var request = URLRequest(url: url)
             request.httpMethod = "GET"
             request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
             if start > 0 { request.setValue("bytes=\(start)-", forHTTPHeaderField: "Range") }
@@ -93,9 +96,9 @@ struct HubClient {
                         // The server ignored the range and sends the whole file, so begin again from empty.
                         try restart()
                     } else if response.statusCode == 206 {
-                        let range = (response.allHeaderFields["Content-Range"] as? String) ?? (response.allHeaderFields["content-range"] as? String) ?? ""
+                        let range = response.allHeaderFields.first { ($0.key as? String)?.lowercased() == "content-range" }?.value as? String ?? ""
                         guard range.hasPrefix("bytes \(start)-") else {
-                            throw HubError.invalidResponse(url: remote.downloadURL.absoluteString, reason: "requested bytes from \(start) but got Content-Range '\(range)'")
+                            throw HubError.invalidResponse(url: url.absoluteString, reason: "requested bytes from \(start) but got Content-Range '\(range)'")
                         }
                     }
                 }, sink: write)
@@ -105,32 +108,38 @@ struct HubClient {
             }
 
             switch outcome {
+            case .success(let response) where (300..<400).contains(response.status) && response.header("location") != nil:
+                guard redirects < 5, let text = response.header("location"), let next = URL(string: text, relativeTo: url)?.absoluteURL else {
+                    throw HubError.invalidResponse(url: url.absoluteString, reason: "too many or invalid redirects")
+                }
+                redirects += 1
+                url = next
             case .success(let response) where response.status == 206 || response.status == 200:
                 if let expected = remote.size, offset() < expected {
                     try retryOrThrow(&attempt, file: file, reason: "connection closed after \(offset()) of \(expected) bytes",
-                                     error: HubError.transport(url: remote.downloadURL.absoluteString, reason: "connection closed early"))
+                                     error: HubError.transport(url: url.absoluteString, reason: "connection closed early"))
                     continue
                 }
                 return
             case .success(let response) where response.status == 416:
                 try restart()
                 try retryOrThrow(&attempt, file: file, reason: "the server rejected the range; starting over",
-                                 error: HubError.http(status: 416, url: remote.downloadURL.absoluteString, message: "range not satisfiable"))
+                                 error: HubError.http(status: 416, url: url.absoluteString, message: "range not satisfiable"))
             case .success(let response) where response.status == 429 || response.status >= 500:
                 try retryOrThrow(&attempt, file: file, reason: "HTTP \(response.status)",
-                                 error: HubError.http(status: response.status, url: remote.downloadURL.absoluteString, message: Self.message(response)),
+                                 error: HubError.http(status: response.status, url: url.absoluteString, message: Self.message(response)),
                                  retryAfter: response.header("retry-after").flatMap(Double.init))
             case .success(let response):
                 try check(response, repo: repo, revision: commit, file: file)
-                throw HubError.http(status: response.status, url: remote.downloadURL.absoluteString, message: Self.message(response))
+                throw HubError.http(status: response.status, url: url.absoluteString, message: Self.message(response))
             case .failure(.sink(let error)):
                 throw error
             case .failure(.timedOut):
                 try retryOrThrow(&attempt, file: file, reason: "no data for \(Int(settings.downloadIdleTimeout)) s",
-                                 error: HubError.timedOut(url: remote.downloadURL.absoluteString, seconds: settings.downloadIdleTimeout))
+                                 error: HubError.timedOut(url: url.absoluteString, seconds: settings.downloadIdleTimeout))
             case .failure(.connection(let reason)):
                 try retryOrThrow(&attempt, file: file, reason: reason,
-                                 error: HubError.transport(url: remote.downloadURL.absoluteString, reason: reason))
+                                 error: HubError.transport(url: url.absoluteString, reason: reason))
             }
         }
     }

@@ -46,7 +46,7 @@ public enum HubError: LocalizedError, Equatable {
         case .http(let status, let url, let message):
             return "HTTP \(status) from \(url)" + (message.isEmpty ? "" : ": \(message)")
         case .transport(let url, let reason):
-            return "request to \(url) failed: \(reason)"
+            return "request to \(url) failed: \(reason); check the network connection and HF_ENDPOINT, then run the command again (downloads resume)"
         case .invalidResponse(let url, let reason):
             return "unexpected response from \(url): \(reason); check that HF_ENDPOINT points at a Hugging Face Hub"
         case .verificationFailed(let file, let algorithm, let expected, let found):

@@ -32,10 +32,7 @@ public struct HubSettings: Sendable {
     /// Reads the settings from `environment` (the process environment by default).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HubSettings {
         let endpoint = try parseEndpoint(environment["HF_ENDPOINT"])
-        let home = nonEmpty(environment["HF_HOME"])
-            ?? nonEmpty(environment["XDG_CACHE_HOME"]).map { $0 + "/huggingface" }
-            ?? NSHomeDirectory() + "/.cache/huggingface"
-        let cache = nonEmpty(environment["HF_HUB_CACHE"]) ?? home + "/hub"
+        let home = homeDirectory(environment)
         let offline = ["1", "true", "yes", "on"].contains((environment["HF_HUB_OFFLINE"] ?? "").lowercased())
 
         var token = nonEmpty(environment["HF_TOKEN"])
@@ -45,7 +42,18 @@ public struct HubSettings: Sendable {
                 token = nonEmpty(text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
-        return HubSettings(endpoint: endpoint, cacheDirectory: expandTilde(cache), token: token, isOffline: offline)
+        return HubSettings(endpoint: endpoint, cacheDirectory: cacheDirectory(environment), token: token, isOffline: offline)
+    }
+
+    /// Returns the hub cache folder alone, for reading the cache without the Hub's address.
+    public static func cacheDirectory(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        expandTilde(nonEmpty(environment["HF_HUB_CACHE"]) ?? homeDirectory(environment) + "/hub")
+    }
+
+    private static func homeDirectory(_ environment: [String: String]) -> String {
+        expandTilde(nonEmpty(environment["HF_HOME"])
+            ?? nonEmpty(environment["XDG_CACHE_HOME"]).map { $0 + "/huggingface" }
+            ?? NSHomeDirectory() + "/.cache/huggingface")
     }
 
     /// HF_ENDPOINT unset means the public Hub. Set but empty, or not an absolute

@@ -22,10 +22,10 @@ extension Program {
                 guard arguments.positionals.isEmpty else {
                     throw UsageError("unexpected argument '\(arguments.positionals[0])'")
                 }
-                let settings = try HubSettings.fromEnvironment()
-                let models = HubCache(directory: settings.cacheDirectory).cachedModels()
+                let cacheDirectory = HubSettings.cacheDirectory()
+                let models = HubCache(directory: cacheDirectory).cachedModels()
                 guard !models.isEmpty else {
-                    output.err("\(name) models: no CLIP models in \(settings.cacheDirectory); download one with: \(name) download \(knownGoodModelIDs[0])\n")
+                    output.err("\(name) models: no CLIP models in \(cacheDirectory); download one with: \(name) download \(knownGoodModelIDs[0])\n")
                     return 0
                 }
 

@@ -115,3 +115,34 @@ final class DigestTests: XCTestCase {
         XCTAssertEqual(pieces.finalize(), whole.finalize())
     }
 }
+
+final class DownloadProgressTests: XCTestCase {
+    func testFinalLineShowsTotals() {
+        var written: [String] = []
+        let progress = DownloadProgress(write: { written.append($0) })
+        progress.start(file: "model.safetensors", total: 2_000_000, alreadyReceived: 500_000)
+        progress.advance(by: 1_500_000)
+        progress.finish()
+
+        let lastLine = written.dropLast().last ?? ""
+        XCTAssertTrue(lastLine.hasPrefix("\rmodel.safetensors"), lastLine)
+        XCTAssertTrue(lastLine.contains("[####################] 100%"), lastLine)
+        XCTAssertTrue(lastLine.contains("2.0 MB/2.0 MB"), lastLine)
+        XCTAssertFalse(lastLine.contains("ETA"), "no ETA once complete: \(lastLine)")
+        XCTAssertEqual(written.last, "\n")
+    }
+
+    func testStartShowsResumedBytes() {
+        var written: [String] = []
+        let progress = DownloadProgress(write: { written.append($0) })
+        progress.start(file: "pytorch_model.bin", total: 1000, alreadyReceived: 250)
+        XCTAssertTrue(written.first?.contains(" 25% 250 B/1.0 kB") ?? false, "\(written)")
+    }
+
+    func testByteCountText() {
+        XCTAssertEqual(ByteCountText.format(999), "999 B")
+        XCTAssertEqual(ByteCountText.format(1000), "1.0 kB")
+        XCTAssertEqual(ByteCountText.format(605_260_507), "605.3 MB")
+        XCTAssertEqual(ByteCountText.format(1_710_000_000), "1.7 GB")
+    }
+}

@@ -47,17 +47,19 @@ final class LocalHubServer: @unchecked Sendable {
     private var cutAfter: [String: Int] = [:]
     /// Files whose served bytes have one byte flipped.
     private var corrupted: Set<String> = []
-    /// Seconds to wait before answering a path that contains the key.
+    /// Seconds to wait before responding to a path that contains the key.
     private var delays: [String: Double] = [:]
-    /// Statuses to answer a path containing the key with, consumed one per request.
+    /// Statuses sent for a path that contains the key, one per request until the list is empty.
     private var injectedStatuses: [String: [Int]] = [:]
     private var requestLog: [LoggedRequest] = []
-    /// Old repository ids answered with a relative 307 to the new id, as the Hub does after a rename.
+    /// Old repository ids that get a relative 307 to the new id, as the Hub sends after a rename.
     private var renamed: [String: String] = [:]
     /// Base URL of the server that LFS redirects point at, when it is another server.
     private var lfsBase: String?
     /// When set, range requests get the whole file with status 200.
     private var ignoresRanges = false
+    /// When set, the CDN path redirects once more, to /cdn-node/..., before sending bytes.
+    private var cdnRedirects = false
     /// X-Linked-Size values sent in place of the real size.
     private var linkedSizes: [String: Int] = [:]
 
@@ -95,6 +97,7 @@ final class LocalHubServer: @unchecked Sendable {
     func rename(_ old: String, to new: String) { locked { renamed[old] = new } }
     func redirectLFS(to base: String) { locked { lfsBase = base } }
     func ignoreRanges() { locked { ignoresRanges = true } }
+    func redirectCDN() { locked { cdnRedirects = true } }
     func announce(size: Int, for file: String) { locked { linkedSizes[file] = size } }
     var requests: [LoggedRequest] { locked { requestLog } }
 
@@ -202,13 +205,17 @@ final class LocalHubServer: @unchecked Sendable {
             let file = segments[4...].joined(separator: "/")
             return serveResolve(connection, method: method, repoID: segments[0] + "/" + segments[1], revision: segments[3], file: file, headers: headers)
         }
-        if segments.count == 4, segments[0] == "cdn" {
+        if segments.count == 4, segments[0] == "cdn", locked({ cdnRedirects }) {
+            let node = "/cdn-node/" + segments[1...].joined(separator: "/")
+            return respond(connection, status: 307, headers: ["Location": node], body: Data(), method: method)
+        }
+        if segments.count == 4, segments[0] == "cdn" || segments[0] == "cdn-node" {
             return serveCDN(connection, repoID: segments[1] + "/" + segments[2], etag: segments[3], headers: headers)
         }
         respond(connection, status: 404, headers: [:], body: Data("no route\n".utf8), method: method)
     }
 
-    /// Returns the repository after the token check, or answers the error itself.
+    /// Returns the repository after the token check, or sends the error response itself.
     private func authorizedRepo(_ connection: Int32, repoID: String, headers: [String: String], method: String) -> Repo? {
         guard let repo = repos[repoID] else {
             respond(connection, status: 404, headers: ["X-Error-Code": "RepoNotFound"], body: Data("Repository not found".utf8), method: method)
@@ -281,7 +288,7 @@ final class LocalHubServer: @unchecked Sendable {
         respond(connection, status: status, headers: responseHeaders, body: slice, method: "GET", cutAfter: cut)
     }
 
-    /// The file's bytes as served, with one byte flipped when the test corrupts it.
+    /// Returns the file's bytes as served, with one byte flipped when the test corrupts it.
     private func content(repoID: String, file: String) -> Data {
         var data = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + repoID + "/" + file))) ?? Data()
         if locked({ corrupted.contains(file) }), !data.isEmpty {

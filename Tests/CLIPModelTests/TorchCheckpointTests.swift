@@ -76,6 +76,36 @@ final class TorchCheckpointTests: XCTestCase {
         XCTAssertTrue(source.isTorchScript)
     }
 
+    func testMappedFloat32MatchesCopy() throws {
+        for file in ["state_f32.pt", "state_f32_zip64.pt", "pytorch_model.bin"] {
+            let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/" + file) as? TorchArchiveSource)
+            let expected = try expected(file)
+            var mappedCount = 0
+            for (name, want) in expected where want.dtype == "F32" {
+                guard let mapped = try source.mappedFloat32(name) else { continue }
+                mappedCount += 1
+                let values = mapped.withUnsafeBufferPointer { Array($0) }
+                XCTAssertEqual(values.map(\.bitPattern), want.values.map(\.bitPattern), "\(file): mapped \(name)")
+            }
+            XCTAssertGreaterThan(mappedCount, 0, "\(file): some tensors should be mapped in place")
+        }
+    }
+
+    func testMappedFloat32SkipsViewsAndDeflate() throws {
+        let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/state_f32.pt") as? TorchArchiveSource)
+        XCTAssertNil(try source.mappedFloat32("linear.weight_t"), "a transposed view is copied, not mapped")
+        XCTAssertNil(try source.mappedFloat32("linear.slice"), "a strided slice is copied, not mapped")
+        let deflated = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/state_f32_deflate.pt") as? TorchArchiveSource)
+        XCTAssertNil(try deflated.mappedFloat32("linear.weight"), "a deflate entry cannot be mapped")
+    }
+
+    func testMappedFloat32ChecksCRC() throws {
+        let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/hostile_bad_crc.pt") as? TorchArchiveSource)
+        XCTAssertThrowsError(try source.mappedFloat32("linear.weight")) { error in
+            XCTAssertTrue((error as? CheckpointError)?.errorDescription?.contains("CRC-32") ?? false, "\(error)")
+        }
+    }
+
     func testMissingTensorNamesTensor() throws {
         let source = try TorchCheckpoint.open(path: folder + "/state_f32.pt")
         XCTAssertThrowsError(try source.floats("no.such.tensor")) { error in

@@ -52,6 +52,16 @@ final class HubCommandsTests: XCTestCase {
         XCTAssertTrue(result.err.contains("no CLIP models in \(home)/hub"), result.err)
     }
 
+    func testModelsIgnoresEndpoint() {
+        setenv("HF_ENDPOINT", "", 1)
+        setenv("HF_HOME", NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString, 1)
+        defer {
+            unsetenv("HF_ENDPOINT")
+            unsetenv("HF_HOME")
+        }
+        XCTAssertEqual(run(["models"]).status, 0, "listing the cache needs no Hub address")
+    }
+
     func testResolveModelPathKeepsExistingPaths() throws {
         XCTAssertEqual(try Program.resolveModelPath("/tmp"), "/tmp")
         XCTAssertEqual(try Program.resolveModelPath("model.safetensors"), "model.safetensors")

@@ -31,7 +31,8 @@ struct WeightReader {
     }
 
     /// Reads `name` after checking its shape, mapped in place when the file stores it
-    /// as aligned float32 safetensors, else converted into a new allocation.
+    /// as aligned float32 (safetensors, or an uncompressed torch.save storage), else
+    /// converted into a new allocation.
     func storage(_ name: String, _ expected: [Int]) throws -> FloatStorage {
         let found = try shape(name)
         guard found == expected else {
@@ -39,6 +40,8 @@ struct WeightReader {
         }
         if let file = source as? SafetensorsFile, let mapped = file.mappedFloat32(name) { return mapped }
         if let shards = source as? ShardedSafetensors, let mapped = shards.mappedFloat32(name) { return mapped }
+        if let archive = source as? TorchArchiveSource, let mapped = try archive.mappedFloat32(name) { return mapped }
+        if let shards = source as? ShardedTorchSource, let mapped = try shards.mappedFloat32(name) { return mapped }
         return FloatStorage(try source.floats(name))
     }
 

@@ -34,9 +34,14 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
     /// True when the archive came from torch.jit.save.
     let isTorchScript: Bool
     private let views: [String: TorchTensor]
-    private let archive: ZipArchive
+    let archive: ZipArchive
     /// Entry name prefix of the storages, such as "archive/data/".
-    private let storagePrefix: String
+    let storagePrefix: String
+    /// The file mapped for in-place float32 tensors, made on first use.
+    private var mapping: TorchArchiveMapping?
+    /// Storage entries whose CRC-32 was checked through the mapping.
+    private var verifiedEntries = Set<String>()
+    private let lock = NSLock()
 
     init(path: String) throws {
         let archive = try ZipArchive(path: path)
@@ -86,6 +91,25 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
         }
         let bytes = try archive.read(storagePrefix + view.storage.key)
         return TorchTensorCopy.floats(from: bytes, dtype: dtype, view: view)
+    }
+
+    func view(named name: String) -> TorchTensor? { views[name] }
+
+    /// Returns the archive's mapping, creating it on first use.
+    func sharedMapping() throws -> TorchArchiveMapping {
+        lock.lock()
+        defer { lock.unlock() }
+        if let mapping { return mapping }
+        let created = try TorchArchiveMapping(path: path, size: archive.file.size)
+        mapping = created
+        return created
+    }
+
+    /// Returns true the first time it is called for `entry`.
+    func markVerified(_ entry: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return verifiedEntries.insert(entry).inserted
     }
 
     // MARK: - Archive layout

@@ -44,7 +44,7 @@ enum TorchTensorCopy {
     }
 
     /// True when the strides are row-major for the shape (dimensions of size 1 may have any stride).
-    private static func isContiguous(_ view: TorchTensor) -> Bool {
+    static func isContiguous(_ view: TorchTensor) -> Bool {
         var expected = 1
         for (size, stride) in zip(view.shape, view.strides).reversed() where size != 1 {
             if stride != expected { return false }
