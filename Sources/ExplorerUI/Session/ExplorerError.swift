@@ -8,6 +8,7 @@ public enum ExplorerError: LocalizedError, Equatable {
     case unknownCommand(String)
     case invalidCommand(command: String, reason: String)
     case noModel(reason: String)
+    case terminalStartFailed(term: String)
 
     public var errorDescription: String? {
         switch self {
@@ -21,6 +22,8 @@ public enum ExplorerError: LocalizedError, Equatable {
             return ":\(command): \(reason)"
         case .noModel(let reason):
             return "no model is loaded (\(reason)); use :model PATH"
+        case .terminalStartFailed(let term):
+            return "cannot start the explorer on this terminal (TERM=\(term)); set TERM to a type ncurses knows, such as xterm-256color"
         }
     }
 }
