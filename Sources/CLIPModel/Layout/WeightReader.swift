@@ -1,0 +1,59 @@
+/// Reads tensors from a source with their shapes checked, for mapping a
+/// checkpoint's names onto the internal weight layout.
+struct WeightReader {
+    let source: TensorSource
+
+    func has(_ name: String) -> Bool { source.tensors[name] != nil }
+
+    func shape(_ name: String) throws -> [Int] {
+        guard let info = source.tensors[name] else {
+            throw CheckpointError.missingTensor(path: source.path, tensor: name)
+        }
+        return info.shape
+    }
+
+    /// Reads `name` as float32 after checking that its shape is `expected`.
+    func read(_ name: String, _ expected: [Int]) throws -> [Float] {
+        let found = try shape(name)
+        guard found == expected else {
+            throw CheckpointError.shapeMismatch(path: source.path, tensor: name, expected: expected, found: found)
+        }
+        return try source.floats(name)
+    }
+
+    /// Reads a [rows x columns] matrix stored transposed, as [columns x rows], and returns it as [rows x columns].
+    func readTransposed(_ name: String, rows: Int, columns: Int) throws -> [Float] {
+        let stored = try read(name, [columns, rows])
+        var result = [Float](repeating: 0, count: rows * columns)
+        for c in 0..<columns {
+            for r in 0..<rows { result[r * columns + c] = stored[c * rows + r] }
+        }
+        return result
+    }
+
+    /// Reads a single-value tensor such as `logit_scale`, stored with shape [] or [1].
+    func scalar(_ name: String) throws -> Float {
+        let found = try shape(name)
+        guard found.reduce(1, *) == 1, found.count <= 1 else {
+            throw CheckpointError.shapeMismatch(path: source.path, tensor: name, expected: [], found: found)
+        }
+        return try source.floats(name)[0]
+    }
+
+    /// Counts numbered layers: the largest n such that `prefix + i + suffix` exists for every i < n.
+    func countLayers(prefix: String, suffix: String) -> Int {
+        var count = 0
+        while has("\(prefix)\(count)\(suffix)") { count += 1 }
+        return count
+    }
+
+    func layerNorm(_ prefix: String, width: Int) throws -> LayerNormWeights {
+        LayerNormWeights(weight: try read(prefix + ".weight", [width]), bias: try read(prefix + ".bias", [width]))
+    }
+
+    func linear(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws -> Linear {
+        Linear(weight: try read(prefix + ".weight", [outputs, inputs]),
+               bias: bias ? try read(prefix + ".bias", [outputs]) : nil,
+               inputs: inputs, outputs: outputs)
+    }
+}
