@@ -35,7 +35,7 @@ extension Renderer {
 
         // Preview: keep at least a few rows for the ranking below it.
         let labelRows = state.labels.isEmpty ? 2 : min(state.labels.count, 10) + 3
-        let previewRows = min(width / 2, max(3, bottom - y - labelRows))
+        let previewRows = min(width / 2, max(3, bottom - y - labelRows), max(6, (bottom - top) / 2))
         if previewRows >= 2, y + previewRows <= bottom {
             drawPreview(&grid, image.showWholeImage ? image.whole : image.crop, top: y, left: left, columns: width, rows: previewRows)
             y += previewRows

@@ -1,0 +1,68 @@
+import CLIPImage
+import CLIPModel
+import Foundation
+
+/// The explorer's view of a loaded CLIPModel.
+public final class CLIPModelService: ModelService, @unchecked Sendable {
+    public let model: CLIPModel
+    public let tokenizer: TokenizerService
+    public let summary: ModelSummary
+    /// The largest preview the pane draws, in pixels on the longer side.
+    static let previewSide = 256
+
+    public init(_ model: CLIPModel) {
+        self.model = model
+        tokenizer = CLIPTokenizerService(model.tokenizer)
+        summary = ModelSummary(name: model.name, vocabularySize: model.tokenizer.vocabularySize,
+                               contextLength: model.config.contextLength)
+    }
+
+    public func encodeImage(path: String) throws -> EncodedImage {
+        let decoded = try ImageDecoder().decode(path: path)
+        let prepared = preprocess(decoded.image, config: model.preprocessConfig)
+        guard let embedding = try model.encodeImages([prepared.tensor]).first,
+              let crop = PreviewImage(width: prepared.crop.width, height: prepared.crop.height, pixels: prepared.crop.pixels),
+              let whole = PreviewImage(width: decoded.image.width, height: decoded.image.height, pixels: decoded.image.pixels) else {
+            throw ExplorerError.unreadable(path: path, reason: "the decoded image has no pixels")
+        }
+        let info = ImageFileInfo(path: path, format: decoded.format.displayName, width: decoded.image.width, height: decoded.image.height,
+                                 mode: decoded.mode, exifOrientation: decoded.exifOrientation,
+                                 exifRotationApplied: decoded.exifRotationApplied)
+        return EncodedImage(info: info, crop: crop, whole: whole.thumbnail(maxSide: Self.previewSide), embedding: embedding)
+    }
+
+    public func rank(imageEmbedding: [Float], labels: [String], templates: [String]) throws -> [RankedLabel] {
+        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates)
+        return classifier.rank(imageEmbedding: imageEmbedding).map {
+            RankedLabel(label: $0.label, probability: $0.probability, cosine: $0.cosine)
+        }
+    }
+
+    public func cosine(prompt: String, imageEmbedding: [Float]) throws -> Float {
+        guard let text = try model.encodeText([prompt]).first else { return 0 }
+        var dot: Float = 0
+        for (a, b) in zip(normalized(text), normalized(imageEmbedding)) { dot += a * b }
+        return dot
+    }
+}
+
+/// Loads CLIP models for the explorer; nil loads the default model.
+public struct CLIPModelLoader: ModelLoader {
+    public init() {}
+
+    public var defaultModelNote: String? {
+        "demo trained on synthetic shapes; use --model DIR for a real CLIP"
+    }
+
+    public func load(path: String?) throws -> ModelService {
+        guard let resolved = path ?? CLIPModel.defaultModelPath() else {
+            throw ExplorerError.noModel(reason: "no demo model found under Models/ and no --model given")
+        }
+        return CLIPModelService(try CLIPModel.load(path: resolved))
+    }
+
+    public func labelSet(named name: String) -> [String]? {
+        guard name.lowercased() == "imagenet" else { return nil }
+        return try? ImageNetLabels.classNames()
+    }
+}
