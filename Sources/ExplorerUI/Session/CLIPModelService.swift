@@ -56,7 +56,7 @@ public struct CLIPModelLoader: ModelLoader {
 
     public func load(path: String?) throws -> ModelService {
         guard let resolved = path ?? CLIPModel.defaultModelPath() else {
-            throw ExplorerError.noModel(reason: "no demo model found under Models/ and no --model given")
+            throw ExplorerError.defaultModelMissing
         }
         return CLIPModelService(try CLIPModel.load(path: resolved))
     }

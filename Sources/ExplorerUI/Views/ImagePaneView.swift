@@ -100,8 +100,12 @@ extension Renderer {
         }
         outHeight = max(2, outHeight)
         let offset = left + (columns - outWidth) / 2
+        let cellRows = (outHeight + 1) / 2
 
-        for cellRow in 0..<((outHeight + 1) / 2) {
+        // Sample every cell first: shading needs the luma range of the whole preview.
+        var samples: [(upper: RGB, lower: RGB)] = []
+        samples.reserveCapacity(cellRows * outWidth)
+        for cellRow in 0..<cellRows {
             for x in 0..<outWidth {
                 let columns = (x * image.width / outWidth)..<max(x * image.width / outWidth + 1, (x + 1) * image.width / outWidth)
                 func sample(_ pixelRow: Int) -> RGB {
@@ -111,14 +115,25 @@ extension Renderer {
                 }
                 let upper = sample(cellRow * 2)
                 let lower = cellRow * 2 + 1 < outHeight ? sample(cellRow * 2 + 1) : upper
-                if colorEnabled {
-                    grid.put("▀", row: top + cellRow, column: offset + x, role: .pixel(upper: upper, lower: lower))
-                } else {
-                    let luma = (upper.luma + lower.luma) / 2
-                    let shade = shades[min(shades.count - 1, luma * shades.count / 256)]
-                    grid.put(String(shade), row: top + cellRow, column: offset + x, role: .text)
-                }
+                samples.append((upper, lower))
             }
+        }
+
+        if colorEnabled {
+            for (index, sample) in samples.enumerated() {
+                grid.put("▀", row: top + index / outWidth, column: offset + index % outWidth, role: .pixel(upper: sample.upper, lower: sample.lower))
+            }
+            return
+        }
+
+        // Without colour, stretch the preview's luma range over the shades,
+        // so a red shape on a blue background stays visible.
+        let lumas = samples.map { ($0.upper.luma + $0.lower.luma) / 2 }
+        let darkest = lumas.min() ?? 0
+        let range = max(1, (lumas.max() ?? 255) - darkest)
+        for (index, luma) in lumas.enumerated() {
+            let level = min(shades.count - 1, (luma - darkest) * shades.count / (range + 1))
+            grid.put(String(shades[level]), row: top + index / outWidth, column: offset + index % outWidth, role: .text)
         }
     }
 }
