@@ -39,8 +39,8 @@ int ct_setup_locale(void) {
     return 0;
 }
 
-// The first stop signal asks the main loop to stop, which it sees within one
-// read timeout and restores the terminal normally. A second one means the
+// The first stop signal sets a flag that the main loop reads within one read
+// timeout, and the loop then restores the terminal normally. A second one means the
 // loop is stuck, so the handler restores the terminal with write() and
 // tcsetattr() (both async-signal-safe) and exits.
 static void handle_stop_signal(int signal_number) {

@@ -5,7 +5,7 @@ import Glibc
 extension Program {
     /// Starts the explorer on a terminal, or the line-mode REPL when standard input is not one.
     static func runDefault(_ arguments: [String], output: inout CommandOutput) -> Int32 {
-        if isatty(0) != 0 || arguments.contains(explorerBenchmarkFlag) {
+        if (isatty(0) != 0 && isatty(1) != 0) || arguments.contains(explorerBenchmarkFlag) {
             return runExplorer(arguments, output: &output)
         }
         output.err("\(name): the explorer is not built yet. Run '\(name) --help' for the commands.\n")

@@ -30,7 +30,7 @@ final class RendererTests: XCTestCase {
     }
 }
 
-/// A tokenization with `count` pieces of the token "a</w>" (id 320), for truncation.
+/// Returns a tokenization with `count` pieces of the token "a</w>" (id 320), for truncation.
 func longTokenization(count: Int, padID: Int32 = 0) -> Tokenization {
     let text = Array(repeating: "a", count: count).joined(separator: " ")
     let pieces = (0..<count).map { index in

@@ -12,7 +12,7 @@ final class DisplayWidthTests: XCTestCase {
             ("👨‍👩‍👧", 2),         // ZWJ family: one cluster
             ("🇯🇵", 2),          // flag: two regional indicators
             ("e\u{301}", 1),    // e with a combining acute accent
-            ("☺\u{FE0F}", 2),   // VS16 asks for emoji presentation
+            ("☺\u{FE0F}", 2),   // VS16 selects emoji presentation
             ("☺", 1),
             ("\u{07}", 0),
             ("1\u{FE0F}\u{20E3}", 2), // keycap one

@@ -27,7 +27,7 @@ final class TerminalEndToEndTests: XCTestCase {
         if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
-    /// The debug binary `swift build` makes; `swift build --build-tests` builds it too.
+    /// Returns the path of the debug binary that `swift build` (and `swift build --build-tests`) makes.
     func binaryPath() throws -> String {
         let candidates = [".build/debug/clip-explorer", ".build/x86_64-unknown-linux-gnu/debug/clip-explorer", ".build/aarch64-unknown-linux-gnu/debug/clip-explorer"]
             .map { repository.appendingPathComponent($0).path }

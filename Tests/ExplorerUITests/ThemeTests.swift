@@ -51,7 +51,7 @@ final class ThemeTests: XCTestCase {
         }
     }
 
-    func testEveryBadLineReportedWithFileLineAndKey() {
+    func testBadLinesAllReported() {
         let text = """
         # a comment
         text = #112233

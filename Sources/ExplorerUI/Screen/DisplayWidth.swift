@@ -12,7 +12,7 @@ public func displayWidth(of character: Character) -> Int {
     guard let first = scalars.first else { return 0 }
     if isControl(first) { return 0 }
 
-    // VS16 (U+FE0F) asks for emoji presentation; a ZWJ sequence, a keycap or a
+    // VS16 (U+FE0F) selects emoji presentation; a ZWJ sequence, a keycap or a
     // regional-indicator flag draws as one wide emoji.
     var sawJoiner = false
     for scalar in scalars {
@@ -38,16 +38,16 @@ func isControl(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
 }
 
-/// East Asian Wide (W) and Fullwidth (F) ranges from Unicode 15's
-/// EastAsianWidth.txt, merged into contiguous blocks. Emoji are handled by
-/// `isEmojiPresentation` above.
+/// East Asian Wide (W) and Fullwidth (F) blocks, merged. Together with
+/// `isEmojiPresentation` they cover every assigned W and F code point of
+/// Python 3.11's unicodedata (Unicode 14.0), checked against it.
 private let wideRanges: [ClosedRange<UInt32>] = [
     0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC,
     0x23F0...0x23F0, 0x23F3...0x23F3, 0x25FD...0x25FE, 0x2614...0x2615,
-    0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+    0x2E80...0x303E, 0x3041...0x3247, 0x3250...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
     0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF,
     0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-    0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF,
+    0x16FE0...0x16FF1, 0x17000...0x18D08, 0x1AFF0...0x1B2FF,
     0x1F200...0x1F2FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD,
 ]
 

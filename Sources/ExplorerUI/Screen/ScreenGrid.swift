@@ -14,7 +14,7 @@ public struct ScreenGrid: Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
-    /// Where the terminal cursor goes after drawing, or nil to hide it.
+    /// The terminal cursor position after drawing, or nil to hide the cursor.
     public var cursor: (row: Int, column: Int)?
 
     public init(width: Int, height: Int) {

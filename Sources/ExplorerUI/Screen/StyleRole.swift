@@ -16,7 +16,7 @@ public struct RGB: Hashable, Sendable {
     }
 }
 
-/// What a cell shows, named by meaning. The theme turns each role into
+/// The meaning of a cell's content. The theme turns each role into
 /// colours and attributes, so views never name a colour themselves.
 public enum StyleRole: Hashable, Sendable {
     case text

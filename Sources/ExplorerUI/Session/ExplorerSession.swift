@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the terminal loop does after a key.
+/// The terminal loop's next step after a key.
 public enum SessionAction: Equatable {
     case none
     case quit

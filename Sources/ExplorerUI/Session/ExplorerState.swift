@@ -1,4 +1,4 @@
-/// Where keys go.
+/// The part of the screen that receives keys.
 public enum Focus: Equatable, Sendable {
     case prompt
     /// Tab moves focus to the token chips; Left and Right pick one for the inspector.
@@ -66,7 +66,7 @@ public struct MergeStepRow: Equatable, Sendable {
     }
 }
 
-/// What the inspector shows for the selected token.
+/// The inspector's detail for the selected token.
 public struct InspectorDetail: Equatable, Sendable {
     /// The word the token belongs to, as BPE saw it before any merge.
     public var initialPieces: [String]

@@ -11,7 +11,7 @@ public struct ResolvedStyle: Hashable, Sendable {
 extension Theme {
     /// Returns how `role` looks. With `colorEnabled` false (NO_COLOR, a
     /// monochrome theme or a terminal without colour) every role keeps the
-    /// terminal's colours and is told apart by attributes alone.
+    /// terminal's colours and is distinguished by attributes alone.
     public func style(for role: StyleRole, colorEnabled: Bool) -> ResolvedStyle {
         colorEnabled && !monochrome ? coloredStyle(for: role) : monochromeStyle(for: role)
     }

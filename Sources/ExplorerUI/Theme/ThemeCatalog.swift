@@ -14,7 +14,7 @@ public struct ThemeCatalog: Sendable {
         self.folders = folders
     }
 
-    /// The user folder, then the shipped folder: `CLIP_EXPLORER_THEMES` when
+    /// Returns a catalog of the user folder, then the shipped folder: `CLIP_EXPLORER_THEMES` when
     /// set, else the first `Themes/` found walking up from the executable
     /// (the binary lives under `.build/` inside the repository).
     public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -46,7 +46,7 @@ public enum ColorSpec: Hashable, Sendable {
     case rgb(RGB)
 }
 
-/// The built-in dark theme. Themes/default.theme holds the same values (a
+/// The built-in dark theme. Themes/default.theme contains the same values (a
 /// test keeps them equal), and every other theme falls back to these per key.
 public let defaultThemeColors: [ThemeKey: ColorSpec] = [
     .background: .rgb(RGB(0x1C, 0x1E, 0x26)),

@@ -1,4 +1,4 @@
-/// The character and role of each context-length slot: `S` start, `■` a
+/// Returns the character and role of each context-length slot: `S` start, `■` a
 /// kept token in its chip colour, `E` end, `·` padding.
 func slotCells(_ tokenization: Tokenization) -> [(Character, StyleRole)] {
     var cells: [(Character, StyleRole)] = []

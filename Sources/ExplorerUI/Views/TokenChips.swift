@@ -33,7 +33,7 @@ func makeChips(_ tokenization: Tokenization, visibleWhitespace: Bool) -> [Chip] 
     return chips
 }
 
-/// Where one chip goes: its chip line (two screen rows: label, then id) and column.
+/// The position of one chip: its chip line (two screen rows, label then id) and column.
 struct ChipPlacement: Equatable {
     var line: Int
     var column: Int
