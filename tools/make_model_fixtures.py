@@ -193,6 +193,32 @@ def zero_shot(model, images):
             "cosine": cosine.tolist(), "probability": probability.tolist()}
 
 
+def make_images(folder):
+    """Two small images for the command-line tests, preprocessed with torchvision as
+    OpenAI's clip.py does (bicubic resize of the shortest side, center crop, scale
+    to [0, 1], normalize), with the hf-f32-quickgelu settings."""
+    from PIL import Image
+    import numpy as np
+    os.makedirs(folder, exist_ok=True)
+    y, x = np.mgrid[0:30, 0:44]
+    gradient = np.stack([x * 5, y * 8, (x + y) * 3], axis=-1).astype(np.uint8)
+    Image.fromarray(gradient).save(os.path.join(folder, "gradient.png"))
+    rings = ((np.hypot(x - 22, y - 15) // 3) % 2 * 255).astype(np.uint8)
+    Image.fromarray(np.stack([rings, 255 - rings, rings // 2], axis=-1)).save(os.path.join(folder, "rings.png"))
+    with open(os.path.join(folder, "not-an-image.png"), "wb") as f:
+        f.write(b"this is text, not a PNG")
+
+    from torchvision import transforms
+    pipeline = transforms.Compose([
+        transforms.Resize(36, interpolation=transforms.InterpolationMode.BICUBIC),
+        transforms.CenterCrop(32),
+        transforms.ToTensor(),
+        transforms.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3]),
+    ])
+    tensors = [pipeline(Image.open(os.path.join(folder, name)).convert("RGB")) for name in ["gradient.png", "rings.png"]]
+    return ["gradient.png", "rings.png"], torch.stack(tensors)
+
+
 def build_fixtures():
     models_dir = os.path.join(FIXTURES, "models")
     os.makedirs(models_dir, exist_ok=True)
@@ -203,6 +229,13 @@ def build_fixtures():
     round_to(model, torch.float32)
     save_hf(model, os.path.join(models_dir, "hf-f32-quickgelu"), "F32")
     records.append(record("hf-f32-quickgelu", "huggingFace", "F32", "quick_gelu", "highest id", hf_reference(model, ids, images)))
+    image_names, image_tensors = make_images(os.path.join(FIXTURES, "images"))
+    with torch.inference_mode():
+        file_embeds = model.get_image_features(pixel_values=image_tensors)
+    if not torch.is_tensor(file_embeds):
+        file_embeds = file_embeds.pooler_output
+    image_files = {"model": "hf-f32-quickgelu", "files": image_names,
+                   "image_embeds": [[float(v) for v in row] for row in file_embeds.tolist()]}
 
     model = hf_model("gelu", eos_token_id=49407, seed=2)
     round_to(model, torch.float16)
@@ -247,6 +280,7 @@ def build_fixtures():
         "images": [[float(v) for v in image.flatten().tolist()] for image in images],
         "models": records,
         "zero_shot": zero_shot_reference,
+        "image_files": image_files,
     }
     with open(os.path.join(FIXTURES, "reference.json"), "w") as f:
         json.dump(reference, f, separators=(",", ":"))

@@ -94,7 +94,7 @@ public final class CLIPModel: @unchecked Sendable {
         applyThreadCount()
     }
 
-    private static func applyThreadCount() {
+    static func applyThreadCount() {
         openblas_set_num_threads(Int32(clamping: threadCount))
     }
 }

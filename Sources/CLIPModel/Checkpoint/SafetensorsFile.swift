@@ -99,6 +99,19 @@ public final class SafetensorsFile: TensorSource, @unchecked Sendable {
         return values
     }
 
+    /// Returns a float32 tensor in place in the mapping, without copying, when it is
+    /// stored as little-endian F32 at a 4-byte-aligned address; nil otherwise.
+    func mappedFloat32(_ name: String) -> FloatStorage? {
+        #if _endian(little)
+        guard let info = tensors[name], info.dtype == .float32, let range = byteRanges[name] else { return nil }
+        let address = UnsafeRawPointer(mapping) + dataStart + range.lowerBound
+        guard Int(bitPattern: address) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return FloatStorage(mapped: address.assumingMemoryBound(to: Float.self), count: range.count / 4, owner: self)
+        #else
+        return nil
+        #endif
+    }
+
     /// Drops the file pages of a tensor already converted from this process's
     /// resident set, so loading a model does not hold the file and the float32
     /// copy in memory at once. The pages stay in the kernel's page cache.

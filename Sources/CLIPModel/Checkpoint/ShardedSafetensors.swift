@@ -36,6 +36,10 @@ final class ShardedSafetensors: TensorSource {
         }
     }
 
+    func mappedFloat32(_ name: String) -> FloatStorage? {
+        owners[name]?.mappedFloat32(name)
+    }
+
     func floats(_ name: String) throws -> [Float] {
         guard let shard = owners[name] else {
             throw CheckpointError.missingTensor(path: path, tensor: name)

@@ -74,6 +74,8 @@ public enum CheckpointError: LocalizedError, Equatable {
     case invalidTemplate(template: String)
     /// A zero-shot label set that is empty or contains an empty label.
     case invalidLabels(reason: String)
+    /// No `--model` was given and the demo model folder is in none of the searched places.
+    case defaultModelNotFound(searched: [String], environmentVariable: String)
 
     public var errorDescription: String? {
         switch self {
@@ -109,6 +111,9 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "template '\(template)' has no {} placeholder for the label; write it like 'a photo of a {}.'"
         case .invalidLabels(let reason):
             return "invalid labels: \(reason)"
+        case .defaultModelNotFound(let searched, let environmentVariable):
+            return "demo model not found (searched \(searched.joined(separator: ", "))); "
+                + "pass --model DIR, or set \(environmentVariable) to the clip-demo-shapes folder"
         }
     }
 }

@@ -90,22 +90,22 @@ func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
     }
 }
 
-/// Adds `bias` to each of `rows` rows of `width` values.
-func addBias(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: [Float]) {
+/// Adds `bias` to the first `width` values of each of `rows` rows `stride` apart.
+func addBias(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int, bias: [Float]) {
     bias.withUnsafeBufferPointer { b in
         for row in 0..<rows {
-            let output = values + row * width
+            let output = values + row * stride
             for i in 0..<width { output[i] += b[i] }
         }
     }
 }
 
-/// Fills each of `rows` rows of `width` values with `bias`.
-func fillRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: [Float]) {
+/// Sets the first `width` values of each of `rows` rows `stride` apart to `bias`.
+func fillRows(_ values: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int, bias: [Float]) {
     bias.withUnsafeBufferPointer { b in
         guard let base = b.baseAddress else { return }
         for row in 0..<rows {
-            (values + row * width).update(from: base, count: width)
+            (values + row * stride).update(from: base, count: width)
         }
     }
 }

@@ -9,24 +9,36 @@ struct Segment {
 
 /// Computes `output = input W^T (+ b)` for `rows` rows, or with `accumulate`,
 /// `output += input W^T (+ b)` (the residual add folded into the product).
-func applyLinear(_ layer: Linear, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+/// Output rows are `outputStride` floats apart (default: the layer's outputs),
+/// so several layers can write side by side into one buffer.
+func applyLinear(_ layer: Linear, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
+                 outputStride: Int? = nil, accumulate: Bool = false) {
     guard rows > 0 else { return }
+    let stride = outputStride ?? layer.outputs
     if let bias = layer.bias {
         if accumulate {
-            addBias(output, rows: rows, width: layer.outputs, bias: bias)
+            addBias(output, rows: rows, width: layer.outputs, stride: stride, bias: bias)
         } else {
-            fillRows(output, rows: rows, width: layer.outputs, bias: bias)
+            fillRows(output, rows: rows, width: layer.outputs, stride: stride, bias: bias)
         }
     }
     let beta: Float = (accumulate || layer.bias != nil) ? 1 : 0
-    layer.weight.withUnsafeBufferPointer { weight in
+    if layer.storedTransposed {
+        // C [rows x outputs] = A [rows x inputs] * B, B = P [inputs x outputs].
+        // NoTrans, NoTrans; lda = inputs, ldb = outputs, ldc = stride.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(rows), Int32(layer.outputs), Int32(layer.inputs),
+                    1, input, Int32(layer.inputs),
+                    layer.weight.pointer, Int32(layer.outputs),
+                    beta, output, Int32(stride))
+    } else {
         // C [rows x outputs] = A [rows x inputs] * B^T, B = W [outputs x inputs].
-        // NoTrans, Trans; lda = inputs, ldb = inputs, ldc = outputs.
+        // NoTrans, Trans; lda = inputs, ldb = inputs, ldc = stride.
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
                     Int32(rows), Int32(layer.outputs), Int32(layer.inputs),
                     1, input, Int32(layer.inputs),
-                    weight.baseAddress, Int32(layer.inputs),
-                    beta, output, Int32(layer.outputs))
+                    layer.weight.pointer, Int32(layer.inputs),
+                    beta, output, Int32(stride))
     }
 }
 
@@ -73,7 +85,11 @@ private func runBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, row
 
         // Attention half.
         layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
-        applyLinear(block.qkv, normalized, rows: rows, into: qkv)  // [rows x 3 width]
+        var column = 0
+        for part in block.qkv {
+            applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
+            column += part.outputs
+        }
         for segment in segments {
             attend(qkv: qkv, output: attention, segment: segment, config: config, causal: causal, scores: scores)
         }

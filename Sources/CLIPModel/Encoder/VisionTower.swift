@@ -73,15 +73,13 @@ struct VisionTower {
 
             let imageRows = x + index * tokens * width
             patches.withUnsafeBufferPointer { unfolded in
-                weights.patchEmbedding.weight.withUnsafeBufferPointer { kernel in
-                    // rows 1... of this image [patches x width] = unfolded [patches x 3pp] * W^T, W [width x 3pp].
-                    // NoTrans, Trans; lda = ldb = 3pp, ldc = width.
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                                Int32(tokens - 1), Int32(width), Int32(patchValues),
-                                1, unfolded.baseAddress, Int32(patchValues),
-                                kernel.baseAddress, Int32(patchValues),
-                                0, imageRows + width, Int32(width))
-                }
+                // rows 1... of this image [patches x width] = unfolded [patches x 3pp] * W^T, W [width x 3pp].
+                // NoTrans, Trans; lda = ldb = 3pp, ldc = width.
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                            Int32(tokens - 1), Int32(width), Int32(patchValues),
+                            1, unfolded.baseAddress, Int32(patchValues),
+                            weights.patchEmbedding.weight.pointer, Int32(patchValues),
+                            0, imageRows + width, Int32(width))
             }
 
             weights.classEmbedding.withUnsafeBufferPointer { classEmbedding in

@@ -1,16 +1,18 @@
 // The one internal weight layout every checkpoint layout is mapped to at load.
-// All matrices are float32, row-major, in PyTorch's nn.Linear order
-// [outputs x inputs], so every product is `activations x weight^T` with the
-// same sgemm flags and no copy or transpose at inference time.
+// All matrices are float32 and row-major, kept in the order the checkpoint
+// stores them (nn.Linear's [outputs x inputs], or [inputs x outputs] for
+// OpenAI's projections), so float32 safetensors are used in place and the
+// sgemm transpose flag, fixed per layer at load, replaces any copy.
 
 /// A fully connected layer: y = x W^T + b.
 struct Linear {
-    /// [outputs x inputs], row-major.
-    var weight: [Float]
+    /// [outputs x inputs], or [inputs x outputs] when `storedTransposed`.
+    var weight: FloatStorage
     /// [outputs], or nil for the bias-free projections.
     var bias: [Float]?
     let inputs: Int
     let outputs: Int
+    let storedTransposed: Bool
 }
 
 struct LayerNormWeights {
@@ -21,8 +23,10 @@ struct LayerNormWeights {
 /// One pre-norm residual attention block.
 struct BlockWeights {
     var norm1: LayerNormWeights
-    /// Query, key and value fused: [3 width x width], rows in that order.
-    var qkv: Linear
+    /// Query, key and value projections whose outputs, side by side, form the
+    /// [rows x 3 width] attention input: one fused layer (OpenAI's in_proj) or
+    /// three (transformers' q_proj, k_proj, v_proj).
+    var qkv: [Linear]
     var outProjection: Linear
     var norm2: LayerNormWeights
     var fc1: Linear
@@ -31,12 +35,12 @@ struct BlockWeights {
 
 struct TextWeights {
     /// [vocab x width]
-    var tokenEmbedding: [Float]
+    var tokenEmbedding: FloatStorage
     /// [context length x width]
-    var positionalEmbedding: [Float]
+    var positionalEmbedding: FloatStorage
     var blocks: [BlockWeights]
     var finalNorm: LayerNormWeights
-    /// [projection dim x width], bias-free.
+    /// Bias-free, width to projection dim.
     var projection: Linear
 }
 
@@ -47,10 +51,10 @@ struct VisionWeights {
     /// [width]
     var classEmbedding: [Float]
     /// [tokens x width], row 0 for the class token.
-    var positionalEmbedding: [Float]
+    var positionalEmbedding: FloatStorage
     var preNorm: LayerNormWeights
     var blocks: [BlockWeights]
     var postNorm: LayerNormWeights
-    /// [projection dim x width], bias-free.
+    /// Bias-free, width to projection dim.
     var projection: Linear
 }

@@ -63,16 +63,16 @@ enum HuggingFaceWeights {
         try validate(config, path: path, json: json, imageSizeInJSON: try visionJSON?.int("image_size"))
 
         let textWeights = TextWeights(
-            tokenEmbedding: try reader.read("text_model.embeddings.token_embedding.weight", tokenShape),
-            positionalEmbedding: try reader.read("text_model.embeddings.position_embedding.weight", positionShape),
+            tokenEmbedding: try reader.storage("text_model.embeddings.token_embedding.weight", tokenShape),
+            positionalEmbedding: try reader.storage("text_model.embeddings.position_embedding.weight", positionShape),
             blocks: try (0..<textLayers).map { try block(reader, "text_model.encoder.layers.\($0)", text) },
             finalNorm: try reader.layerNorm("text_model.final_layer_norm", width: textWidth),
             projection: try reader.linear("text_projection", inputs: textWidth, outputs: config.projectionDim, bias: false))
         let visionWeights = VisionWeights(
-            patchEmbedding: Linear(weight: try reader.read("vision_model.embeddings.patch_embedding.weight", patchShape),
-                                   bias: nil, inputs: 3 * patchSize * patchSize, outputs: visionWidth),
+            patchEmbedding: Linear(weight: try reader.storage("vision_model.embeddings.patch_embedding.weight", patchShape),
+                                   bias: nil, inputs: 3 * patchSize * patchSize, outputs: visionWidth, storedTransposed: false),
             classEmbedding: try reader.read("vision_model.embeddings.class_embedding", [visionWidth]),
-            positionalEmbedding: try reader.read("vision_model.embeddings.position_embedding.weight", [visionTokens, visionWidth]),
+            positionalEmbedding: try reader.storage("vision_model.embeddings.position_embedding.weight", [visionTokens, visionWidth]),
             // "pre_layrnorm" is transformers' spelling.
             preNorm: try reader.layerNorm("vision_model.pre_layrnorm", width: visionWidth),
             blocks: try (0..<visionLayers).map { try block(reader, "vision_model.encoder.layers.\($0)", vision) },
@@ -84,15 +84,13 @@ enum HuggingFaceWeights {
 
     private static func block(_ reader: WeightReader, _ prefix: String, _ tower: TowerConfig) throws -> BlockWeights {
         let width = tower.width
-        let query = try reader.linear(prefix + ".self_attn.q_proj", inputs: width, outputs: width)
-        let key = try reader.linear(prefix + ".self_attn.k_proj", inputs: width, outputs: width)
-        let value = try reader.linear(prefix + ".self_attn.v_proj", inputs: width, outputs: width)
-        let fused = Linear(weight: query.weight + key.weight + value.weight,
-                           bias: (query.bias ?? []) + (key.bias ?? []) + (value.bias ?? []),
-                           inputs: width, outputs: 3 * width)
+        // Kept as three layers writing side by side, so float32 files are used in place.
+        let qkv = try ["q_proj", "k_proj", "v_proj"].map {
+            try reader.linear(prefix + ".self_attn." + $0, inputs: width, outputs: width)
+        }
         return BlockWeights(
             norm1: try reader.layerNorm(prefix + ".layer_norm1", width: width),
-            qkv: fused,
+            qkv: qkv,
             outProjection: try reader.linear(prefix + ".self_attn.out_proj", inputs: width, outputs: width),
             norm2: try reader.layerNorm(prefix + ".layer_norm2", width: width),
             fc1: try reader.linear(prefix + ".mlp.fc1", inputs: width, outputs: tower.mlpWidth),

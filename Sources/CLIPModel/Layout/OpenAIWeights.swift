@@ -64,23 +64,20 @@ enum OpenAIWeights {
         try validate(config, path: path, json: json, imageSizeInJSON: hints.imageSize)
 
         let textWeights = TextWeights(
-            tokenEmbedding: try reader.read("token_embedding.weight", tokenShape),
-            positionalEmbedding: try reader.read("positional_embedding", positionShape),
+            tokenEmbedding: try reader.storage("token_embedding.weight", tokenShape),
+            positionalEmbedding: try reader.storage("positional_embedding", positionShape),
             blocks: try (0..<textLayers).map { try block(reader, "transformer.resblocks.\($0)", text) },
             finalNorm: try reader.layerNorm("ln_final", width: textWidth),
-            // Stored [width x projection dim] for x @ P; transposed once here to [projection dim x width].
-            projection: Linear(weight: try reader.readTransposed("text_projection", rows: config.projectionDim, columns: textWidth),
-                               bias: nil, inputs: textWidth, outputs: config.projectionDim))
+            projection: try reader.projection("text_projection", inputs: textWidth, outputs: config.projectionDim))
         let visionWeights = VisionWeights(
-            patchEmbedding: Linear(weight: try reader.read("visual.conv1.weight", patchShape),
-                                   bias: nil, inputs: 3 * patchSize * patchSize, outputs: visionWidth),
+            patchEmbedding: Linear(weight: try reader.storage("visual.conv1.weight", patchShape),
+                                   bias: nil, inputs: 3 * patchSize * patchSize, outputs: visionWidth, storedTransposed: false),
             classEmbedding: try reader.read("visual.class_embedding", [visionWidth]),
-            positionalEmbedding: try reader.read("visual.positional_embedding", [visionTokens, visionWidth]),
+            positionalEmbedding: try reader.storage("visual.positional_embedding", [visionTokens, visionWidth]),
             preNorm: try reader.layerNorm("visual.ln_pre", width: visionWidth),
             blocks: try (0..<visionLayers).map { try block(reader, "visual.transformer.resblocks.\($0)", vision) },
             postNorm: try reader.layerNorm("visual.ln_post", width: visionWidth),
-            projection: Linear(weight: try reader.readTransposed("visual.proj", rows: config.projectionDim, columns: visionWidth),
-                               bias: nil, inputs: visionWidth, outputs: config.projectionDim))
+            projection: try reader.projection("visual.proj", inputs: visionWidth, outputs: config.projectionDim))
         return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
                                 logLogitScale: try reader.scalar("logit_scale"))
     }
@@ -90,9 +87,9 @@ enum OpenAIWeights {
         return BlockWeights(
             norm1: try reader.layerNorm(prefix + ".ln_1", width: width),
             // nn.MultiheadAttention already stores query, key and value fused in this order.
-            qkv: Linear(weight: try reader.read(prefix + ".attn.in_proj_weight", [3 * width, width]),
-                        bias: try reader.read(prefix + ".attn.in_proj_bias", [3 * width]),
-                        inputs: width, outputs: 3 * width),
+            qkv: [Linear(weight: try reader.storage(prefix + ".attn.in_proj_weight", [3 * width, width]),
+                         bias: try reader.read(prefix + ".attn.in_proj_bias", [3 * width]),
+                         inputs: width, outputs: 3 * width, storedTransposed: false)],
             outProjection: try reader.linear(prefix + ".attn.out_proj", inputs: width, outputs: width),
             norm2: try reader.layerNorm(prefix + ".ln_2", width: width),
             fc1: try reader.linear(prefix + ".mlp.c_fc", inputs: width, outputs: tower.mlpWidth),

@@ -21,14 +21,16 @@ struct WeightReader {
         return try source.floats(name)
     }
 
-    /// Reads a [rows x columns] matrix stored transposed, as [columns x rows], and returns it as [rows x columns].
-    func readTransposed(_ name: String, rows: Int, columns: Int) throws -> [Float] {
-        let stored = try read(name, [columns, rows])
-        var result = [Float](repeating: 0, count: rows * columns)
-        for c in 0..<columns {
-            for r in 0..<rows { result[r * columns + c] = stored[c * rows + r] }
+    /// Reads `name` after checking its shape, mapped in place when the file stores it
+    /// as aligned float32 safetensors, else converted into a new allocation.
+    func storage(_ name: String, _ expected: [Int]) throws -> FloatStorage {
+        let found = try shape(name)
+        guard found == expected else {
+            throw CheckpointError.shapeMismatch(path: source.path, tensor: name, expected: expected, found: found)
         }
-        return result
+        if let file = source as? SafetensorsFile, let mapped = file.mappedFloat32(name) { return mapped }
+        if let shards = source as? ShardedSafetensors, let mapped = shards.mappedFloat32(name) { return mapped }
+        return FloatStorage(try source.floats(name))
     }
 
     /// Reads a single-value tensor such as `logit_scale`, stored with shape [] or [1].
@@ -51,9 +53,15 @@ struct WeightReader {
         LayerNormWeights(weight: try read(prefix + ".weight", [width]), bias: try read(prefix + ".bias", [width]))
     }
 
+    /// Reads an nn.Linear: weight [outputs x inputs] and, with `bias`, bias [outputs].
     func linear(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws -> Linear {
-        Linear(weight: try read(prefix + ".weight", [outputs, inputs]),
+        Linear(weight: try storage(prefix + ".weight", [outputs, inputs]),
                bias: bias ? try read(prefix + ".bias", [outputs]) : nil,
-               inputs: inputs, outputs: outputs)
+               inputs: inputs, outputs: outputs, storedTransposed: false)
+    }
+
+    /// Reads a bias-free projection stored [inputs x outputs] for `x @ P`, as OpenAI stores them.
+    func projection(_ name: String, inputs: Int, outputs: Int) throws -> Linear {
+        Linear(weight: try storage(name, [inputs, outputs]), bias: nil, inputs: inputs, outputs: outputs, storedTransposed: true)
     }
 }
