@@ -9,8 +9,8 @@ final class FixedModel: ModelService, @unchecked Sendable {
     let summary: ModelSummary
     let tokenizer: TokenizerService
 
-    init(name: String, tokenizer: TokenizerService) {
-        summary = ModelSummary(name: name, vocabularySize: tokenizer.vocabularySize, contextLength: 77)
+    init(name: String, tokenizer: TokenizerService, note: String?) {
+        summary = ModelSummary(name: name, vocabularySize: tokenizer.vocabularySize, contextLength: 77, note: note)
         self.tokenizer = tokenizer
     }
 
@@ -36,13 +36,12 @@ final class FixedModel: ModelService, @unchecked Sendable {
 
 struct FixedLoader: ModelLoader {
     let tokenizer: TokenizerService
-    var defaultModelNote: String? { "demo" }
 
     func load(path: String?) throws -> ModelService {
         if let path, path.hasPrefix("/bad") {
             throw ExplorerError.unreadable(path: path, reason: "no config.json")
         }
-        return FixedModel(name: path ?? "fixed", tokenizer: tokenizer)
+        return FixedModel(name: path ?? "fixed", tokenizer: tokenizer, note: path == nil ? "demo" : nil)
     }
 
     func labelSet(named name: String) -> [String]? {
@@ -178,8 +177,8 @@ final class SessionTests: XCTestCase {
         type("bozuman", into: session)
         XCTAssertNotNil(session.state.tokenization, "tokenization works before the model is ready")
         XCTAssertTrue(session.waitForBackgroundWork(timeout: 10))
-        XCTAssertEqual(session.state.model, .ready(ModelSummary(name: "fixed", vocabularySize: 49408, contextLength: 77)))
-        XCTAssertEqual(session.state.modelNote, "demo")
+        XCTAssertEqual(session.state.model, .ready(ModelSummary(name: "fixed", vocabularySize: 49408, contextLength: 77, note: "demo")))
+        XCTAssertEqual(session.state.message?.text, "model fixed: demo")
 
         _ = session.handle(.control("u"))
         type(":labels a cat, a big dog", into: session)
@@ -201,7 +200,7 @@ final class SessionTests: XCTestCase {
         type(":model /bad/model", into: session)
         _ = session.handle(.enter)
         XCTAssertTrue(session.waitForBackgroundWork(timeout: 10))
-        XCTAssertEqual(session.state.model, .ready(ModelSummary(name: "fixed", vocabularySize: 49408, contextLength: 77)))
+        XCTAssertEqual(session.state.model, .ready(ModelSummary(name: "fixed", vocabularySize: 49408, contextLength: 77, note: "demo")))
         XCTAssertEqual(session.state.message?.text, "model not switched: cannot read /bad/model: no config.json")
     }
 

@@ -10,11 +10,11 @@ public final class CLIPModelService: ModelService, @unchecked Sendable {
     /// The largest preview the pane draws, in pixels on the longer side.
     static let previewSide = 256
 
-    public init(_ model: CLIPModel) {
+    public init(_ model: CLIPModel, note: String? = nil) {
         self.model = model
         tokenizer = CLIPTokenizerService(model.tokenizer)
         summary = ModelSummary(name: model.name, vocabularySize: model.tokenizer.vocabularySize,
-                               contextLength: model.config.contextLength)
+                               contextLength: model.config.contextLength, note: note)
     }
 
     public func encodeImage(path: String) throws -> EncodedImage {
@@ -50,15 +50,12 @@ public final class CLIPModelService: ModelService, @unchecked Sendable {
 public struct CLIPModelLoader: ModelLoader {
     public init() {}
 
-    public var defaultModelNote: String? {
-        "demo trained on synthetic shapes; use --model DIR for a real CLIP"
-    }
-
+    /// Loads `path`, or with nil `$CLIP_EXPLORER_MODEL` or the demo model.
+    /// The demo model's summary carries a note saying what it is.
     public func load(path: String?) throws -> ModelService {
-        guard let resolved = path ?? CLIPModel.defaultModelPath() else {
-            throw ExplorerError.defaultModelMissing
-        }
-        return CLIPModelService(try CLIPModel.load(path: resolved))
+        let choice = try DefaultModel.resolve(explicit: path)
+        let note = choice.isDemo ? "DEMO: synthetic shapes only; --model DIR for a real CLIP" : nil
+        return CLIPModelService(try CLIPModel.load(path: choice.path), note: note)
     }
 
     public func labelSet(named name: String) -> [String]? {

@@ -8,7 +8,6 @@ public enum ExplorerError: LocalizedError, Equatable {
     case unknownCommand(String)
     case invalidCommand(command: String, reason: String)
     case noModel(reason: String)
-    case defaultModelMissing
     case terminalStartFailed(term: String)
 
     public var errorDescription: String? {
@@ -23,8 +22,6 @@ public enum ExplorerError: LocalizedError, Equatable {
             return ":\(command): \(reason)"
         case .noModel(let reason):
             return "no model is loaded (\(reason)); use :model PATH"
-        case .defaultModelMissing:
-            return "the demo model was not found (Models/clip-demo-shapes in the current folder or above the program); start with --model DIR or use :model PATH"
         case .terminalStartFailed(let term):
             return "cannot start the explorer on this terminal (TERM=\(term)); set TERM to a type ncurses knows, such as xterm-256color"
         }

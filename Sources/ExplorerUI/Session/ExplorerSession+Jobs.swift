@@ -97,7 +97,7 @@ extension ExplorerSession {
                 session.model = model
                 session.tokenizer = model.tokenizer
                 session.state.model = .ready(model.summary)
-                session.state.modelNote = path == nil ? loader.defaultModelNote : nil
+                if let note = model.summary.note { session.state.message = StatusMessage("model \(model.summary.name): \(note)") }
                 session.state.contextLength = model.summary.contextLength
                 session.log.write("model: loaded \(model.summary.name) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
                 session.retokenize()

@@ -23,11 +23,14 @@ public struct ModelSummary: Equatable, Sendable {
     public var name: String
     public var vocabularySize: Int
     public var contextLength: Int
+    /// Shown after the name, such as a warning that the model is the demo.
+    public var note: String?
 
-    public init(name: String, vocabularySize: Int, contextLength: Int) {
+    public init(name: String, vocabularySize: Int, contextLength: Int, note: String? = nil) {
         self.name = name
         self.vocabularySize = vocabularySize
         self.contextLength = contextLength
+        self.note = note
     }
 }
 
@@ -96,8 +99,6 @@ public struct ExplorerState: Sendable {
     public var vocabRows: [VocabRow] = []
     public var showHelp = false
     public var model = ModelStatus.none
-    /// Shown after the model name, such as a note that the default model is a demo.
-    public var modelNote: String?
     public var themeName = "default"
     public var image: ImagePaneState?
     public var labels: [String] = []

@@ -44,8 +44,6 @@ public protocol ModelService: AnyObject, Sendable {
 /// Loads models by path; nil loads the default model.
 public protocol ModelLoader: Sendable {
     func load(path: String?) throws -> ModelService
-    /// A short note shown beside the default model's name, such as that it is a demo.
-    var defaultModelNote: String? { get }
     /// Returns a built-in label set such as `imagenet` (for `:labels @imagenet`), or nil.
     func labelSet(named name: String) -> [String]?
 }

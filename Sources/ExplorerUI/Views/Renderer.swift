@@ -60,10 +60,10 @@ public struct Renderer {
             title += "loading model \(path) \(spinner(state))"
         case .ready(let summary):
             title += "model \(summary.name) · vocab \(summary.vocabularySize) · context \(summary.contextLength)"
+            if let note = summary.note { title += " (\(note))" }
         case .failed(let path, _):
             title += "model \(path) failed to load"
         }
-        if let note = state.modelNote { title += " (\(note))" }
         title += " │ pad id \(state.padID) │ theme \(state.themeName)"
         grid.put(title, row: 0, column: 0, role: .title)
     }
