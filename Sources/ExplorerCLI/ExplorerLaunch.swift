@@ -98,20 +98,25 @@ extension Program {
 
         var times: [Double] = []
         times.reserveCapacity(frames)
+        // Time spent in the session (tokenizing) for backspaces and retyped characters.
+        var keyTimes: [[Double]] = [[0], [0]]
         for frame in 0..<frames {
             let key: Key = frame % 2 == 0 ? .backspace : .character(last)
             let start = DispatchTime.now().uptimeNanoseconds
             _ = session.handle(key)
+            let handled = DispatchTime.now().uptimeNanoseconds
             let grid = session.render(width: 120, height: 40, colorEnabled: true)
             let end = DispatchTime.now().uptimeNanoseconds
             if grid.width == 0 { break }
             times.append(Double(end - start) / 1_000_000)
+            keyTimes[frame % 2].append(Double(handled - start) / 1_000_000)
         }
+        let keyMedians = keyTimes.map { $0.sorted()[$0.count / 2] }
         let sorted = times.sorted()
         let mean = times.reduce(0, +) / Double(max(1, times.count))
         let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         let p95 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 95 / 100)]
         let maxTime = sorted.last ?? 0
-        return "{\"frames\": \(times.count), \"tokens\": \(tokenCount), \"mean_ms\": \(mean), \"median_ms\": \(median), \"p95_ms\": \(p95), \"max_ms\": \(maxTime)}\n"
+        return "{\"frames\": \(times.count), \"tokens\": \(tokenCount), \"mean_ms\": \(mean), \"median_ms\": \(median), \"p95_ms\": \(p95), \"max_ms\": \(maxTime), \"backspace_session_ms\": \(keyMedians[0]), \"retype_session_ms\": \(keyMedians[1])}\n"
     }
 }
