@@ -8,6 +8,10 @@
 /// Returns the number of terminal columns `character` occupies: 0 for a
 /// control character, 2 for wide and emoji-presentation clusters, else 1.
 public func displayWidth(of character: Character) -> Int {
+    // Fast path: most prompts are ASCII, and "\r\n" is one ASCII control character.
+    if let ascii = character.asciiValue {
+        return ascii >= 0x20 && ascii != 0x7F ? 1 : 0
+    }
     let scalars = character.unicodeScalars
     guard let first = scalars.first else { return 0 }
     if isControl(first) { return 0 }
