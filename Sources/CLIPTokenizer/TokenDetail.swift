@@ -27,6 +27,11 @@ extension CLIPTokenizer {
     /// and the span of the original input it came from. The ids are those of
     /// `encode`, without start and end tokens.
     public func analyze(_ text: String) -> [TokenDetail] {
+        analyzeSimpleASCII(text) ?? analyzeTracked(text)
+    }
+
+    /// `analyze` through the full cleanup, tracking every scalar's source span.
+    func analyzeTracked(_ text: String) -> [TokenDetail] {
         let cleaned = TextCleaner.clean(TrackedText(original: text.unicodeScalars, tracking: true))
         var details: [TokenDetail] = []
         for range in PreTokenizer.split(cleaned.scalars) {
