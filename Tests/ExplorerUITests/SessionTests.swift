@@ -113,10 +113,12 @@ final class SessionTests: XCTestCase {
         type(":pad 0", into: session)
         _ = session.handle(.enter)
         XCTAssertEqual(session.state.padID, 0)
-        type(":pad 99999", into: session)
-        _ = session.handle(.enter)
-        XCTAssertEqual(session.state.message?.isError, true)
-        XCTAssertTrue(session.state.message?.text.contains("invalid pad id '99999'") ?? false, session.state.message?.text ?? "")
+        for bad in ["-1", "abc", "2147483648"] {
+            _ = session.runCommand("pad \(bad)")
+            XCTAssertEqual(session.state.message?.isError, true, bad)
+            XCTAssertTrue(session.state.message?.text.contains("invalid pad id '\(bad)'") ?? false, session.state.message?.text ?? "")
+        }
+        XCTAssertEqual(session.state.padID, 0)
     }
 
     func testCommandsVocabAndID() throws {
