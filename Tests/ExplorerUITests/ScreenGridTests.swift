@@ -93,5 +93,7 @@ final class TokenLabelTests: XCTestCase {
         let piece = TokenPiece(id: 786, bpe: "man</w>", bytes: Array("man".utf8), endsWord: true, source: 4..<7)
         XCTAssertEqual(tokenLabel(piece, visibleWhitespace: false), "man")
         XCTAssertEqual(tokenLabel(piece, visibleWhitespace: true), "man·")
+        let partial = TokenPiece(id: 2429, bpe: "ãĥ", bytes: [0xE3, 0x83], endsWord: false, source: 15..<16)
+        XCTAssertEqual(tokenLabel(partial, visibleWhitespace: true), "<E3 83>")
     }
 }

@@ -26,7 +26,8 @@ extension Renderer {
             let characters = state.editor.characters
             let lower = min(source.lowerBound, characters.count)
             let upper = min(source.upperBound, characters.count)
-            line("source: characters \(source.lowerBound + 1)-\(source.upperBound) \"\(String(characters[lower..<upper]))\" (highlighted in the prompt)")
+            let place = source.count == 1 ? "character \(source.lowerBound + 1)" : "characters \(source.lowerBound + 1)-\(source.upperBound)"
+            line("source: \(place) \"\(String(characters[lower..<upper]))\" (highlighted in the prompt)")
         } else {
             line("source: none (made by text cleanup)")
         }

@@ -3,17 +3,15 @@
 /// byte-level piece of Japanese text stays readable. With `visibleWhitespace`,
 /// spaces show as `·` and a word end as a trailing `·`.
 public func tokenLabel(_ piece: TokenPiece, visibleWhitespace: Bool) -> String {
-    var label = decodeForDisplay(piece.bytes)
-    if visibleWhitespace {
-        label = label.replacingOccurrences(of: " ", with: "·")
-        if piece.endsWord { label += "·" }
-    }
+    var label = decodeForDisplay(piece.bytes, visibleSpaces: visibleWhitespace)
+    if visibleWhitespace && piece.endsWord { label += "·" }
     return label.isEmpty ? "∅" : label
 }
 
 /// Decodes UTF-8 `bytes`, writing each run of bytes that does not form a
-/// complete character as `<XX XX>`. Control characters show as `\u{...}`.
-public func decodeForDisplay(_ bytes: [UInt8]) -> String {
+/// complete character as `<XX XX>`. Control characters show as `\u{...}`,
+/// and spaces as `·` with `visibleSpaces`.
+public func decodeForDisplay(_ bytes: [UInt8], visibleSpaces: Bool = false) -> String {
     var output = ""
     var invalid: [UInt8] = []
     var index = 0
@@ -33,7 +31,9 @@ public func decodeForDisplay(_ bytes: [UInt8]) -> String {
         }
         flushInvalid()
         let character = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
-        if let scalar = character.unicodeScalars.first, isControl(scalar) {
+        if visibleSpaces && character == " " {
+            output += "·"
+        } else if let scalar = character.unicodeScalars.first, isControl(scalar) {
             output += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
         } else {
             output += character
