@@ -27,7 +27,7 @@ public final class CLIPModelService: ModelService, @unchecked Sendable {
         }
         let info = ImageFileInfo(path: path, format: decoded.format.displayName, width: decoded.image.width, height: decoded.image.height,
                                  mode: decoded.mode, exifOrientation: decoded.exifOrientation,
-                                 exifRotationApplied: decoded.exifRotationApplied)
+                                 exifRotationApplied: decoded.exifRotationApplied, warnings: decoded.warnings)
         return EncodedImage(info: info, crop: crop, whole: whole.thumbnail(maxSide: Self.previewSide), embedding: embedding)
     }
 

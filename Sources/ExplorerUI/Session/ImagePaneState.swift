@@ -64,8 +64,11 @@ public struct ImageFileInfo: Equatable, Sendable {
     public var mode: String
     public var exifOrientation: Int
     public var exifRotationApplied: Bool
+    /// What the decoder recovered from, such as a truncated JPEG.
+    public var warnings: [String]
 
-    public init(path: String, format: String, width: Int, height: Int, mode: String, exifOrientation: Int, exifRotationApplied: Bool) {
+    public init(path: String, format: String, width: Int, height: Int, mode: String, exifOrientation: Int, exifRotationApplied: Bool,
+                warnings: [String] = []) {
         self.path = path
         self.format = format
         self.width = width
@@ -73,6 +76,7 @@ public struct ImageFileInfo: Equatable, Sendable {
         self.mode = mode
         self.exifOrientation = exifOrientation
         self.exifRotationApplied = exifRotationApplied
+        self.warnings = warnings
     }
 }
 

@@ -30,6 +30,7 @@ extension Renderer {
             facts += info.exifRotationApplied ? " · EXIF orientation \(info.exifOrientation) applied" : " · EXIF orientation \(info.exifOrientation) ignored"
         }
         line(facts, .dim)
+        for warning in info.warnings.prefix(2) { line("warning: " + warning, .error) }
         let shown = image.showWholeImage ? "whole image" : "\(image.crop.width)x\(image.crop.height) crop the model sees"
         line("preview: \(shown) (F4 switches)", .dim)
 
