@@ -128,7 +128,12 @@ public final class ExplorerSession {
             history.add(state.editor.text)
             saveHistory()
         case .escape:
-            state.vocabTitle = nil
+            // Esc closes a vocabulary listing, else moves to the chips, where `:` opens the command line.
+            if state.vocabTitle != nil {
+                state.vocabTitle = nil
+            } else {
+                focusChips()
+            }
         default:
             let before = state.editor.text
             if state.editor.handle(key), state.editor.text != before {
@@ -160,7 +165,8 @@ public final class ExplorerSession {
             openCommandLine()
         case .character("?"):
             state.showHelp = true
-        case .character, .paste, .backspace, .delete:
+        case .character, .paste, .backspace, .delete, .up, .down,
+             .control("a"), .control("e"), .control("w"), .control("u"), .control("k"):
             state.focus = .prompt
             state.inspector = nil
             return handlePromptKey(key)

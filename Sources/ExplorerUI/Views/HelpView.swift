@@ -11,7 +11,7 @@ public let helpLines: [String] = [
     "  F2 whitespace marks · F3 pad id 0/49407 · F4 crop/whole image",
     "  Ctrl-L redraw · Ctrl-Z suspend · Ctrl-C, Ctrl-D or :q quit",
     "",
-    "Commands (type : on an empty prompt; Tab completes paths)",
+    "Commands (type : on an empty prompt, or Esc then :; Tab completes paths)",
     "  :vocab TEXT       tokens whose text contains TEXT",
     "  :id N             the token with id N",
     "  :pad 0|49407      pad id for the slots and tensor",

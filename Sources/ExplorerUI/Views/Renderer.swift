@@ -91,7 +91,7 @@ public struct Renderer {
         let hints: String
         switch state.focus {
         case .prompt:
-            hints = " Enter keep in history · Tab inspect tokens · : command (empty prompt) · F1 help · Ctrl-C quit"
+            hints = " Enter keep in history · Tab inspect tokens · Esc : command · F1 help · Ctrl-C quit"
         case .chips:
             hints = " ←/→ select token · Tab/Esc back to prompt · : command · ? help · Ctrl-C quit"
         case .command:
