@@ -18,7 +18,7 @@ extension ExplorerSession {
             case "pad": try setPad(argument)
             case "ws": toggleWhitespace()
             case "theme": chooseTheme(argument)
-            case "image": try requireArgument(argument, command: "image", what: "an image path")
+            case "image": try requireArgument(argument, command: "image", expected: "an image path")
                 loadImage(path: expandHome(argument))
                 if state.image == nil, model != nil { state.message = StatusMessage("encoding \(argument)…") }
             case "whole": toggleWholeImage()
@@ -36,14 +36,14 @@ extension ExplorerSession {
         return .none
     }
 
-    private func requireArgument(_ argument: String, command: String, what: String) throws {
-        if argument.isEmpty { throw ExplorerError.invalidCommand(command: command, reason: "expected \(what), as in :\(command) \(commandExample(command))") }
+    private func requireArgument(_ argument: String, command: String, expected: String) throws {
+        if argument.isEmpty { throw ExplorerError.invalidCommand(command: command, reason: "expected \(expected), as in :\(command) \(commandExample(command))") }
     }
 
     private func commandExample(_ command: String) -> String {
         switch command {
-        case "image": return "Examples/red-circle.png"
-        case "model": return "Models/demo"
+        case "image": return "Examples/0008-blue-circle.png"
+        case "model": return "Models/clip-demo-shapes"
         case "save": return "tokens.json"
         case "vocab": return "cat"
         case "id": return "647"
@@ -52,7 +52,7 @@ extension ExplorerSession {
     }
 
     private func listVocabulary(_ text: String) throws {
-        try requireArgument(text, command: "vocab", what: "text to search for")
+        try requireArgument(text, command: "vocab", expected: "text to search for")
         let rows = tokenizer.search(text.lowercased(), limit: 200)
         state.vocabTitle = rows.isEmpty ? "No token contains \"\(text)\"" : "Tokens containing \"\(text)\": \(rows.count)\(rows.count == 200 ? " (first 200)" : "") · Esc closes"
         state.vocabRows = rows
@@ -60,7 +60,7 @@ extension ExplorerSession {
     }
 
     private func showToken(_ text: String) throws {
-        try requireArgument(text, command: "id", what: "a token id")
+        try requireArgument(text, command: "id", expected: "a token id")
         guard let id = Int32(text), id >= 0, Int(id) < tokenizer.vocabularySize, let token = tokenizer.token(for: id) else {
             throw ExplorerError.invalidCommand(command: "id", reason: "invalid token id '\(text)': expected a whole number from 0 to \(tokenizer.vocabularySize - 1)")
         }
@@ -116,7 +116,7 @@ extension ExplorerSession {
     }
 
     private func setLabels(_ text: String) throws {
-        try requireArgument(text, command: "labels", what: "labels separated by commas or @imagenet")
+        try requireArgument(text, command: "labels", expected: "labels separated by commas or @imagenet")
         if text.hasPrefix("@") {
             let setName = String(text.dropFirst())
             guard let labels = loader?.labelSet(named: setName) else {
@@ -167,7 +167,7 @@ extension ExplorerSession {
     }
 
     private func switchModel(_ path: String) throws {
-        try requireArgument(path, command: "model", what: "a model folder or file")
+        try requireArgument(path, command: "model", expected: "a model folder or file")
         guard let loader else { throw ExplorerError.noModel(reason: "this session has no model loader") }
         startModelLoad(path: expandHome(path), loader: loader)
     }
@@ -217,7 +217,7 @@ extension ExplorerSession {
     }
 
     private func save(to path: String) throws {
-        try requireArgument(path, command: "save", what: "a file name")
+        try requireArgument(path, command: "save", expected: "a file name")
         let expanded = expandHome(path)
         let data: Data
         do {

@@ -64,7 +64,7 @@ public struct ImageFileInfo: Equatable, Sendable {
     public var mode: String
     public var exifOrientation: Int
     public var exifRotationApplied: Bool
-    /// What the decoder recovered from, such as a truncated JPEG.
+    /// Decoder warnings about damage it recovered from, such as a truncated JPEG.
     public var warnings: [String]
 
     public init(path: String, format: String, width: Int, height: Int, mode: String, exifOrientation: Int, exifRotationApplied: Bool,
@@ -96,7 +96,7 @@ public struct RankedLabel: Equatable, Sendable {
 /// The image pane: the picture, its file facts and how the labels rank.
 public struct ImagePaneState: Equatable, Sendable {
     public var info: ImageFileInfo
-    /// The preprocessed crop the model sees.
+    /// The preprocessed crop that the model encodes.
     public var crop: PreviewImage
     /// The whole decoded image, shrunk for the preview.
     public var whole: PreviewImage
