@@ -34,18 +34,34 @@ extension Renderer {
         let shown = image.showWholeImage ? "whole image" : "\(image.crop.width)x\(image.crop.height) crop the model sees"
         line("preview: \(shown) (F4 switches)", .dim)
 
-        // Preview: keep at least a few rows for the ranking below it.
-        let labelRows = state.labels.isEmpty ? 2 : min(state.labels.count, 10) + 3
-        let previewRows = min(width / 2, max(3, bottom - y - labelRows), max(6, (bottom - top) / 2))
-        if previewRows >= 2, y + previewRows <= bottom {
-            drawPreview(&grid, image.showWholeImage ? image.whole : image.crop, top: y, left: left, columns: width, rows: previewRows)
-            y += previewRows
+        let picture = image.showWholeImage ? image.whole : image.crop
+        let promptLine = image.promptCosine.flatMap { cosine in
+            image.scoredPrompt.map { "prompt \"\($0)\": cosine " + formatFixed(cosine, digits: 3) }
         }
 
-        // Prompt score
-        if let cosine = image.promptCosine, let prompt = image.scoredPrompt {
-            line("prompt \"\(prompt)\": cosine " + formatFixed(cosine, digits: 3), .text)
+        // A short, wide pane puts the preview beside the ranking; a tall one puts it above.
+        let rowsLeft = bottom - y
+        if rowsLeft < width / 4, width >= 60, rowsLeft >= 4 {
+            let previewColumns = min(width / 3, rowsLeft * 2)
+            drawPreview(&grid, picture, top: y, left: left, columns: previewColumns, rows: rowsLeft)
+            var textTop = y
+            let textLeft = left + previewColumns + 1
+            if let promptLine {
+                grid.put(promptLine, row: textTop, column: textLeft, role: .text, limit: limit)
+                textTop += 1
+            }
+            drawLabels(&grid, state, top: &textTop, bottom: bottom, left: textLeft, width: width - previewColumns - 1)
+            return
         }
+
+        // Keep a few rows for the ranking below the preview.
+        let labelRows = state.labels.isEmpty ? 2 : min(state.labels.count, 10) + 3
+        let previewRows = min(width / 2, max(3, rowsLeft - labelRows), max(6, (bottom - top) / 2))
+        if previewRows >= 2, y + previewRows <= bottom {
+            drawPreview(&grid, picture, top: y, left: left, columns: width, rows: previewRows)
+            y += previewRows
+        }
+        if let promptLine { line(promptLine) }
         drawLabels(&grid, state, top: &y, bottom: bottom, left: left, width: width)
     }
 
