@@ -188,12 +188,25 @@ enum Badness {
     }
 
     /// True when any of ftfy's mojibake sequences occurs in `scalars`.
+    /// The union of every sequence's first class, as the two words of a mask.
+    private static let firstClassMask: (UInt64, UInt64) = {
+        var words: [UInt64] = [0, 0]
+        for sequence in compiled.sequences {
+            guard let bit = sequence.bits.first else { continue }
+            words[bit / 64] |= 1 << UInt64(bit % 64)
+        }
+        return (words[0], words[1])
+    }()
+
     static func isBad<C: RandomAccessCollection>(_ scalars: C) -> Bool where C.Element == UInt32, C.Index == Int {
         var masks: [UInt64] = []
         masks.reserveCapacity(2 * scalars.count)
         for scalar in scalars { appendMask(scalar, to: &masks) }
         let count = scalars.count
+        let (firstLow, firstHigh) = firstClassMask
         for start in 0..<count {
+            // Most characters (ASCII punctuation, CJK, ...) belong to no class a sequence starts with.
+            if masks[2 * start] & firstLow == 0 && masks[2 * start + 1] & firstHigh == 0 { continue }
             for sequence in compiled.sequences {
                 if sequence.anchored && start != 0 { continue }
                 guard start + sequence.bits.count <= count else { continue }

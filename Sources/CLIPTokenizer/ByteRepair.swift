@@ -192,9 +192,10 @@ enum UTF8Detector {
         return table
     }()
 
+    /// Note that the continuation class includes the ASCII space, which stands for a lost 0xA0 byte.
     @inline(__always)
     static func has(_ flag: UInt8, _ scalar: UInt32) -> Bool {
-        scalar >= 0x80 && (flags[scalar] ?? 0) & flag != 0
+        (flags[scalar] ?? 0) & flag != 0
     }
 
     /// Returns the end of a detector match starting at `start`, or nil.

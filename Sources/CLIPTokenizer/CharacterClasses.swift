@@ -12,6 +12,9 @@ struct CharacterClasses {
     static let caseIgnorable: UInt16 = 64
     static let decimalDigit: UInt16 = 128  // re's \d
     static let nfcUnstable: UInt16 = 256   // NFC may change it or join it to the previous character
+    static let removedControl: UInt16 = 512  // ftfy's remove_control_chars deletes it
+    static let ligatureOrWidth: UInt16 = 1024  // ftfy's ligature or width table maps it
+    static let changesWhenLowered: UInt16 = 2048  // str.lower() changes it (capital sigma included)
 
     static let shared = CharacterClasses()
 
@@ -29,6 +32,14 @@ struct CharacterClasses {
             for range in parseRanges(ranges) {
                 for codePoint in range { flags[Int(codePoint)] |= flag }
             }
+        }
+        // Flags that only make lookups in the ftfy and lower-case tables cheaper to skip.
+        for codePoint in Ftfy.controlCharacters where codePoint < 0x110000 { flags[Int(codePoint)] |= Self.removedControl }
+        for codePoint in Array(Ftfy.ligatures.keys) + Array(Ftfy.widths.keys) where codePoint < 0x110000 {
+            flags[Int(codePoint)] |= Self.ligatureOrWidth
+        }
+        for codePoint in Array(Lowercase.mappings.keys) + [0x3A3] where codePoint < 0x110000 {
+            flags[Int(codePoint)] |= Self.changesWhenLowered
         }
         self.flags = flags
     }

@@ -59,7 +59,7 @@ extension CLIPTokenizer {
 
     /// The merges that built one word, in the order BPE applied them.
     ///
-    /// `word` is one pre-token as the tokenizer sees it after cleanup (for
+    /// `word` is one pre-token as the pre-tokenizer produces it after cleanup (for
     /// example "bozuman"); it is not cleaned or split again. A special token
     /// or an empty word has no steps.
     public func mergeSteps(forWord word: String) -> [MergeStep] {

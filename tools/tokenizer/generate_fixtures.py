@@ -255,6 +255,26 @@ def adversarial(rng):
                 parts.append(" ")
         lines.append(("nfc", "".join(parts)))
 
+    # Fragments that each trigger some cleanup step, joined at random and often broken
+    # again by a single-byte encoding, so the steps meet in one line.
+    fragments = ["café", "naïve", "ﬁ", "“q”", "&amp;", "&#x41;", "&eacute", "&NTILDE;", "<b>", "\n", "\r\n", "\x1b[31m",
+                 "Σ", "ΑΣ", "İ", "\u0301", "e\u0301", "가\u11ae", "ｆｕｌｌ", "\x85", "\x92", "Ã©", "â€™", "Ã ", "\u00a0",
+                 "\u2028", "\x00", "'s", "'LL", "<|endoftext|>", "東京", "😀", "👨‍👩‍👧", "٣", "½", "\ufeff", "\u200b",
+                 "Ð¿Ñ€Ð¸", "Ã\xa0", "ï¿½", "\ufffd", "\x1a", "?", "dog", "Cat", " ", "  ", "\t", "123", "...", "Â£",
+                 "â‚¬", "Ãƒ", "Ä°", "Ã‡", "×²", "Ø§Ù", "ΓΞΟ", "вЂ", "√±", "×"]
+    encodings = ["windows-1252", "latin-1", "sloppy-windows-1252", "sloppy-windows-1251", "macroman", "cp437",
+                 "iso-8859-2", "sloppy-windows-1250", "sloppy-windows-1253", "sloppy-windows-1254", "sloppy-windows-1257"]
+    for _ in range(3_000):
+        text = "".join(rng.choice(fragments) for _ in range(rng.randrange(1, 8)))
+        if rng.random() < 0.4:
+            try:
+                text = text.encode("utf-8").decode(rng.choice(encodings))
+            except UnicodeDecodeError:
+                pass
+        if rng.random() < 0.2:
+            text += " " + "".join(rng.choice(fragments) for _ in range(3))
+        lines.append(("mixed", text))
+
     # Very long inputs: far past 77 tokens, with and without spaces.
     lines.append(("long", " ".join(["a photo of a cat"] * 500)))
     lines.append(("long", "x" * 5_000))
