@@ -134,7 +134,7 @@ extension Program {
             return (labels, templates)
         case (nil, .some(let path)):
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot read --labels-file '\(path)'")
+                throw UsageError("--labels-file '\(path)' was not found or is not readable")
             }
             let labels = String(decoding: data, as: UTF8.self)
                 .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
@@ -173,7 +173,7 @@ extension Program {
     }
 }
 
-/// How classify prints one image's ranked labels.
+/// Output format of classify for one image's ranked labels.
 enum ClassifyFormat: Equatable {
     case text, json, csv
 

@@ -11,14 +11,14 @@ extension OptionSpec {
     static let threads = OptionSpec.value("--threads", "N", help: "threads for OpenBLAS and the encoder (default: all \(ProcessInfo.processInfo.activeProcessorCount) cores)")
 }
 
-/// Applies --threads and loads --model (or the default model). When that is
-/// the demo model, writes its notice to standard error, once per process.
+/// Applies --threads and loads --model, else the default model (with the demo
+/// model's notice on standard error the first time it is used).
 func loadModel(_ arguments: ParsedArguments, _ output: inout CommandOutput) throws -> CLIPModel {
     let threads = try arguments.int("--threads", default: CLIPModel.threadCount, in: 1...1024)
     CLIPModel.setThreadCount(threads)
     let choice = try DefaultModel.resolve(explicit: arguments.value("--model"))
     if choice.isDemo, let notice = DefaultModel.noticeOnce(path: choice.path) {
-        output.err(notice)
+        output.err(notice.hasSuffix("\n") ? notice : notice + "\n")
     }
     return try CLIPModel.load(path: choice.path)
 }

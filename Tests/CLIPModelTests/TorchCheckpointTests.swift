@@ -3,7 +3,7 @@ import XCTest
 @testable import CLIPModel
 
 /// Checks the torch.save and torch.jit.save readers against the values that
-/// tools/make_torch_fixtures.py recorded from PyTorch in expected.json.
+/// tools/make_torch_fixtures.py recorded from PyTorch in expected.json and values.f32.
 final class TorchCheckpointTests: XCTestCase {
     private struct ExpectedTensor {
         let dtype: String
@@ -23,11 +23,18 @@ final class TorchCheckpointTests: XCTestCase {
     private func expected(_ file: String) throws -> [String: ExpectedTensor] {
         let files = try XCTUnwrap(try loadJSON("expected.json")["files"] as? [String: Any])
         let tensors = try XCTUnwrap(files[file] as? [String: [String: Any]], "expected.json has no entry for \(file)")
+        let values = try Data(contentsOf: URL(fileURLWithPath: folder + "/values.f32"))
         return try tensors.mapValues { entry in
-            ExpectedTensor(
-                dtype: try XCTUnwrap(entry["dtype"] as? String),
-                shape: try XCTUnwrap(entry["shape"] as? [Int]),
-                values: try XCTUnwrap(entry["values"] as? [Double]).map { Float($0) })
+            let offset = try XCTUnwrap(entry["offset"] as? Int)
+            let count = try XCTUnwrap(entry["count"] as? Int)
+            XCTAssertLessThanOrEqual((offset + count) * 4, values.count, "values.f32 is shorter than expected.json says")
+            let floats = values.withUnsafeBytes { raw in
+                (offset..<min(offset + count, values.count / 4)).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                }
+            }
+            return ExpectedTensor(dtype: try XCTUnwrap(entry["dtype"] as? String),
+                                  shape: try XCTUnwrap(entry["shape"] as? [Int]), values: floats)
         }
     }
 
@@ -61,6 +68,8 @@ final class TorchCheckpointTests: XCTestCase {
     func testOpenCLIPTrainingCheckpoint() throws { try assertMatchesPyTorch("openclip_epoch_3.pt") }
     func testShardedIndex() throws { try assertMatchesPyTorch("sharded/pytorch_model.bin.index.json") }
     func testTorchScriptArchive() throws { try assertMatchesPyTorch("scripted.pt") }
+
+    func testOpenAITracedArchive() throws { try assertMatchesPyTorch("openai_traced.pt") }
 
     func testTorchScriptArchiveIsMarked() throws {
         let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/scripted.pt") as? TorchArchiveSource)

@@ -12,6 +12,15 @@ struct WeightReader {
         return info.shape
     }
 
+    /// Returns the first dimension of a matrix, such as an MLP's hidden width from fc1's [hidden x width].
+    func rows(_ name: String) throws -> Int {
+        let found = try shape(name)
+        guard found.count == 2 else {
+            throw CheckpointError.unsupportedArchitecture(path: source.path, reason: "tensor '\(name)' has shape \(found), expected a matrix")
+        }
+        return found[0]
+    }
+
     /// Reads `name` as float32 after checking that its shape is `expected`.
     func read(_ name: String, _ expected: [Int]) throws -> [Float] {
         let found = try shape(name)

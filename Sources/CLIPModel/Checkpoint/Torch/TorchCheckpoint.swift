@@ -90,7 +90,7 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
 
     // MARK: - Archive layout
 
-    /// Returns the folder, such as "archive/", that holds data.pkl; torch names it after the file.
+    /// Returns the folder, such as "archive/", that contains data.pkl. torch.save names it after the file.
     private static func archiveRoot(_ archive: ZipArchive) throws -> String {
         let pickles = archive.names.filter { name in
             name.hasSuffix("/data.pkl") && name.dropLast("/data.pkl".count).firstIndex(of: "/") == nil
@@ -122,14 +122,14 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
         }
         let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: type.elementSize)
         guard elementCount >= 0, !overflow, byteCount <= entry.uncompressedSize else {
-            throw CheckpointError.invalidArchive(path: archive.path, reason: "storage '\(key)' declares \(elementCount) \(typeName) elements but its entry holds \(entry.uncompressedSize) bytes")
+            throw CheckpointError.invalidArchive(path: archive.path, reason: "storage '\(key)' declares \(elementCount) \(typeName) elements, more than its entry of \(entry.uncompressedSize) bytes contains")
         }
         return TorchStorage(key: key, typeName: typeName, dtype: type.dtype, elementCount: elementCount)
     }
 
     // MARK: - Finding the weights
 
-    /// The state dict inside a training checkpoint, or the value itself.
+    /// Returns the state dict inside a training checkpoint, or the value itself.
     private static func weights(in value: PickleValue) -> PickleValue {
         if case .dict(let dict) = value, let state = dict["state_dict"], case .dict = state {
             return state
