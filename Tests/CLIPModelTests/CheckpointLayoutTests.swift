@@ -114,6 +114,30 @@ final class CheckpointLayoutTests: XCTestCase {
         XCTAssertTrue(patchReason.contains("patch size"), patchReason)
     }
 
+    func testCorruptedCheckpointNeverTraps() throws {
+        // Change digits in the header of a real fixture (shapes and offsets), so
+        // many variants pass the header check and must fail in the layout mapping.
+        let model = folder.appendingPathComponent("hf")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("hf-f32-quickgelu")), to: model)
+        let weights = model.appendingPathComponent("model.safetensors")
+        let original = [UInt8](try Data(contentsOf: weights))
+        let headerEnd = min(original.count, 8 + Int(original[0]) + Int(original[1]) << 8)
+        let digits = (8..<headerEnd).filter { original[$0] >= 48 && original[$0] <= 57 }
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<60 {
+            var bytes = original
+            let position = digits[Int(generator.next() % UInt64(digits.count))]
+            bytes[position] = 48 + UInt8(generator.next() % 10)
+            try Data(bytes).write(to: weights)
+            do {
+                let loaded = try CLIPModel.load(path: model.path)
+                _ = try loaded.encodeText(ids: [[49406, 320, 49407]])
+            } catch {
+                XCTAssertTrue(error is CheckpointError, "unexpected error type \(error)")
+            }
+        }
+    }
+
     func testResNetRejected() throws {
         let url = folder.appendingPathComponent("rn50.safetensors")
         try SafetensorsWriter.write([
