@@ -9,7 +9,8 @@ resident memory and the ratios. It also prints our GFLOP/s against a 2048^3
 OpenBLAS SGEMM that the binary measures in the same run.
 
 The checkpoints come from `python3 tools/make_model_fixtures.py --real`
-(work-data/vit-b-32 and work-data/vit-l-14, transformers folders, F32).
+(work-data/vit-b-32 and work-data/vit-l-14, transformers folders, F32), which
+this script runs first when they are missing.
 PyTorch's text rows are timed twice: unpadded (its cheapest input) and padded
 to 77 as clip.tokenize returns them ("PT 77"); ours computes each prompt only
 up to its end-of-text token either way.
@@ -205,7 +206,11 @@ def main():
 
     missing = [m for m in args.models if not os.path.exists(os.path.join(m, "model.safetensors"))]
     if missing:
-        sys.exit(f"missing checkpoints {missing}: run 'python3 tools/make_model_fixtures.py --real' first")
+        folders = {os.path.dirname(os.path.abspath(m)) for m in missing}
+        if folders != {os.path.join(ROOT, "work-data")}:
+            sys.exit(f"missing checkpoints {missing}: make them with 'python3 tools/make_model_fixtures.py --real --output FOLDER'")
+        print(f"building the random-weight checkpoints in work-data/ (about 2.3 GB): {missing}", flush=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "make_model_fixtures.py"), "--real"], check=True)
     print(f"# encoder benchmark: {args.binary} vs transformers CLIPModel, {args.threads} threads, "
           f"median of {args.repeat} runs after a warm-up")
     for model_path in args.models:
