@@ -162,7 +162,11 @@ extension Program {
             }
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                for name in names where imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                let images = names.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                if images.isEmpty {
+                    inputs.append(ClassifyInput(path: path, error: UsageError("\(path): the folder has no .jpg, .jpeg, .png or .webp files")))
+                }
+                for name in images {
                     inputs.append(ClassifyInput(path: (path as NSString).appendingPathComponent(name), error: nil))
                 }
             } catch {

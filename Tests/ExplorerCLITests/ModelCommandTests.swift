@@ -137,6 +137,16 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels-file", "/nonexistent/labels.txt", image]).status, 2)
     }
 
+    func testClassifyEmptyFolderReported() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let result = run(["classify", "--model", Self.model, "--labels", "a,b", empty.path, image("rings.png")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.errors.contains("the folder has no .jpg, .jpeg, .png or .webp files"), result.errors)
+        XCTAssertTrue(result.output.contains("rings.png"), "the other input is still classified")
+    }
+
     func testClassifyLabelsFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString).txt")
         try "cat\n\n  dog  \r\ncar\n".write(to: file, atomically: true, encoding: .utf8)
