@@ -43,7 +43,12 @@ let package = Package(
             resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz"), .copy("Resources/LICENSE-CLIP-vocab.txt")]
         ),
         .target(name: "CLIPImage", dependencies: ["CImageCodecs"]),
-        .target(name: "CLIPModel", dependencies: ["CLIPTokenizer", "CLIPImage", "COpenBLAS", "CZlib"]),
+        .target(
+            name: "CLIPModel",
+            dependencies: ["CLIPTokenizer", "CLIPImage", "COpenBLAS", "CZlib"],
+            resources: [.copy("Resources/imagenet_classes.txt"), .copy("Resources/imagenet_templates.txt"),
+                        .copy("Resources/LICENSE-imagenet-labels.txt")]
+        ),
         .target(name: "CLIPHub", dependencies: ["CLIPModel"]),
 
         // MARK: - Front ends

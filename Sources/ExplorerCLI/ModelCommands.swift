@@ -1,4 +1,4 @@
 // The subcommands built on the model layer.
 extension Program {
-    static var modelCommands: [Command] { [] }
+    static var modelCommands: [Command] { [embedCommand, classifyCommand, benchEncoderCommand] }
 }

@@ -65,6 +65,17 @@ public enum CheckpointError: LocalizedError, Equatable {
     case unknownLayout(path: String, lookedFor: [String])
     case unsupportedArchitecture(path: String, reason: String)
     case invalidConfig(path: String, reason: String)
+    /// An image tensor whose element count is not 3 x image size x image size.
+    case invalidImageTensor(index: Int, count: Int, expected: Int)
+    /// A prompt with no token ids, or more than the model's context length.
+    case invalidTokenCount(index: Int, count: Int, contextLength: Int)
+    case invalidTokenID(index: Int, id: Int32, vocabularySize: Int)
+    /// A zero-shot prompt template without the "{}" placeholder for the label.
+    case invalidTemplate(template: String)
+    /// A zero-shot label set that is empty or contains an empty label.
+    case invalidLabels(reason: String)
+    /// No `--model` was given and the demo model folder is in none of the searched places.
+    case defaultModelNotFound(searched: [String], environmentVariable: String)
 
     public var errorDescription: String? {
         switch self {
@@ -90,6 +101,19 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): unsupported architecture: \(reason)"
         case .invalidConfig(let path, let reason):
             return "\(path): invalid config: \(reason)"
+        case .invalidImageTensor(let index, let count, let expected):
+            return "image \(index): tensor has \(count) values, expected \(expected) (3 x size x size for this model); preprocess it with the model's preprocessConfig"
+        case .invalidTokenCount(let index, let count, let contextLength):
+            return "prompt \(index): \(count) token ids, expected 1 to \(contextLength) (the model's context length)"
+        case .invalidTokenID(let index, let id, let vocabularySize):
+            return "prompt \(index): token id \(id) is outside the model's vocab of \(vocabularySize) tokens"
+        case .invalidTemplate(let template):
+            return "template '\(template)' has no {} placeholder for the label; write it like 'a photo of a {}.'"
+        case .invalidLabels(let reason):
+            return "invalid labels: \(reason)"
+        case .defaultModelNotFound(let searched, let environmentVariable):
+            return "demo model not found (searched \(searched.joined(separator: ", "))); "
+                + "pass --model DIR, or set \(environmentVariable) to the clip-demo-shapes folder"
         }
     }
 }

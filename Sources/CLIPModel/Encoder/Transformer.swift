@@ -1,0 +1,143 @@
+import COpenBLAS
+
+/// A run of consecutive rows that attend to each other: one image, or one prompt
+/// up to its pooled position.
+struct Segment {
+    let start: Int
+    let length: Int
+}
+
+/// Computes `output = input W^T (+ b)` for `rows` rows, or with `accumulate`,
+/// `output += input W^T (+ b)` (the residual add folded into the product).
+/// Output rows are `outputStride` floats apart (default: the layer's outputs),
+/// so several layers can write side by side into one buffer.
+func applyLinear(_ layer: Linear, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
+                 outputStride: Int? = nil, accumulate: Bool = false) {
+    guard rows > 0 else { return }
+    let stride = outputStride ?? layer.outputs
+    if let bias = layer.bias {
+        if accumulate {
+            addBias(output, rows: rows, width: layer.outputs, stride: stride, bias: bias)
+        } else {
+            fillRows(output, rows: rows, width: layer.outputs, stride: stride, bias: bias)
+        }
+    }
+    let beta: Float = (accumulate || layer.bias != nil) ? 1 : 0
+    if layer.storedTransposed {
+        // C [rows x outputs] = A [rows x inputs] * B, B = P [inputs x outputs].
+        // NoTrans, NoTrans; lda = inputs, ldb = outputs, ldc = stride.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(rows), Int32(layer.outputs), Int32(layer.inputs),
+                    1, input, Int32(layer.inputs),
+                    layer.weight.pointer, Int32(layer.outputs),
+                    beta, output, Int32(stride))
+    } else {
+        // C [rows x outputs] = A [rows x inputs] * B^T, B = W [outputs x inputs].
+        // NoTrans, Trans; lda = inputs, ldb = inputs, ldc = stride.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                    Int32(rows), Int32(layer.outputs), Int32(layer.inputs),
+                    1, input, Int32(layer.inputs),
+                    layer.weight.pointer, Int32(layer.inputs),
+                    beta, output, Int32(stride))
+    }
+}
+
+/// Scratch buffers for one forward pass through a tower, sized for `rows` rows.
+final class TowerScratch {
+    var normalized: [Float]
+    var qkv: [Float]
+    var attention: [Float]
+    var hidden: [Float]
+    var scores: [Float]
+
+    init(rows: Int, config: TowerConfig, longestSegment: Int) {
+        normalized = [Float](repeating: 0, count: rows * config.width)
+        qkv = [Float](repeating: 0, count: rows * 3 * config.width)
+        attention = [Float](repeating: 0, count: rows * config.width)
+        hidden = [Float](repeating: 0, count: rows * config.mlpWidth)
+        scores = [Float](repeating: 0, count: longestSegment * longestSegment)
+    }
+}
+
+/// Runs every block of a tower over `x` [rows x width] in place.
+func runBlocks(_ blocks: [BlockWeights], x: UnsafeMutablePointer<Float>, segments: [Segment], config: TowerConfig,
+               causal: Bool, threads: Int) {
+    let rows = segments.reduce(0) { $0 + $1.length }
+    let longest = segments.map(\.length).max() ?? 0
+    let scratch = TowerScratch(rows: rows, config: config, longestSegment: longest)
+    for block in blocks {
+        runBlock(block, x: x, rows: rows, segments: segments, config: config, causal: causal, scratch: scratch, threads: threads)
+    }
+}
+
+/// x = x + attention(norm1(x)); x = x + mlp(norm2(x)).
+private func runBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, rows: Int, segments: [Segment],
+                      config: TowerConfig, causal: Bool, scratch: TowerScratch, threads: Int) {
+    let width = config.width
+    scratch.normalized.withUnsafeMutableBufferPointer { normalizedBuffer in
+    scratch.qkv.withUnsafeMutableBufferPointer { qkvBuffer in
+    scratch.attention.withUnsafeMutableBufferPointer { attentionBuffer in
+    scratch.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+    scratch.scores.withUnsafeMutableBufferPointer { scoresBuffer in
+        guard let normalized = normalizedBuffer.baseAddress, let qkv = qkvBuffer.baseAddress,
+              let attention = attentionBuffer.baseAddress, let hidden = hiddenBuffer.baseAddress,
+              let scores = scoresBuffer.baseAddress else { return }
+
+        // Attention half.
+        layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
+        var column = 0
+        for part in block.qkv {
+            applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
+            column += part.outputs
+        }
+        for segment in segments {
+            attend(qkv: qkv, output: attention, segment: segment, config: config, causal: causal, scores: scores)
+        }
+        applyLinear(block.outProjection, attention, rows: rows, into: x, accumulate: true)
+
+        // MLP half.
+        layerNorm(x, normalized, rows: rows, width: width, weights: block.norm2, epsilon: config.layerNormEpsilon, threads: threads)
+        applyLinear(block.fc1, normalized, rows: rows, into: hidden)  // [rows x mlp width]
+        activate(hidden, count: rows * config.mlpWidth, config.activation, threads: threads)
+        applyLinear(block.fc2, hidden, rows: rows, into: x, accumulate: true)
+    }
+    }
+    }
+    }
+    }
+}
+
+/// Scaled dot-product attention for one segment, every head, reading Q, K and V
+/// in place from the fused [rows x 3 width] buffer and writing each head's output
+/// into its columns of `output` [rows x width].
+private func attend(qkv: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, segment: Segment,
+                    config: TowerConfig, causal: Bool, scores: UnsafeMutablePointer<Float>) {
+    let width = config.width
+    let headWidth = config.headWidth
+    let length = segment.length
+    let scale = 1 / Float(headWidth).squareRoot()
+    let rowBase = qkv + segment.start * 3 * width
+
+    for head in 0..<config.heads {
+        let query = rowBase + head * headWidth
+        let key = rowBase + width + head * headWidth
+        let value = rowBase + 2 * width + head * headWidth
+
+        // scores [length x length] = scale * Q [length x headWidth] * K^T.
+        // NoTrans, Trans; lda = ldb = 3 width (Q and K are column slices of the fused rows), ldc = length.
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                    Int32(length), Int32(length), Int32(headWidth),
+                    scale, query, Int32(3 * width),
+                    key, Int32(3 * width),
+                    0, scores, Int32(length))
+        softmaxRows(scores, rows: length, columns: length, stride: length, causal: causal)
+
+        // head output [length x headWidth] = scores [length x length] * V [length x headWidth].
+        // NoTrans, NoTrans; lda = length, ldb = 3 width, ldc = width (this head's columns of the output rows).
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(length), Int32(headWidth), Int32(length),
+                    1, scores, Int32(length),
+                    value, Int32(3 * width),
+                    0, output + segment.start * width + head * headWidth, Int32(width))
+    }
+}

@@ -1,0 +1,136 @@
+// Tensor names of transformers' CLIPModel (model.safetensors in a Hugging Face
+// folder), as in transformers 5.x modeling_clip.py.
+
+/// Model weights and settings mapped from one checkpoint.
+struct MappedCheckpoint {
+    var config: CLIPConfig
+    var text: TextWeights
+    var vision: VisionWeights
+    /// The stored value, before exp().
+    var logLogitScale: Float
+}
+
+enum HuggingFaceWeights {
+    /// Builds the config from tensor shapes, taking heads, activations, epsilons and
+    /// the pooling rule from `config.json` when given (transformers' defaults otherwise).
+    static func map(_ reader: WeightReader, config json: JSONConfig?) throws -> MappedCheckpoint {
+        let textJSON = try json?.child("text_config")
+        let visionJSON = try json?.child("vision_config")
+        let path = reader.source.path
+
+        let tokenShape = try reader.shape("text_model.embeddings.token_embedding.weight")
+        let positionShape = try reader.shape("text_model.embeddings.position_embedding.weight")
+        let patchShape = try reader.shape("vision_model.embeddings.patch_embedding.weight")
+        let visionPositionShape = try reader.shape("vision_model.embeddings.position_embedding.weight")
+        let projectionShape = try reader.shape("text_projection.weight")
+        guard tokenShape.count == 2, positionShape.count == 2, patchShape.count == 4, visionPositionShape.count == 2,
+              projectionShape.count == 2 else {
+            throw CheckpointError.unsupportedArchitecture(path: path, reason: "embedding tensors do not have the ranks of a ViT CLIP")
+        }
+
+        let textWidth = tokenShape[1]
+        let visionWidth = patchShape[0]
+        let patchSize = patchShape[3]
+        let visionTokens = visionPositionShape[0]
+        let grid = integerSquareRoot(visionTokens - 1)
+        guard grid * grid + 1 == visionTokens, patchShape[1] == 3, patchShape[2] == patchSize else {
+            throw CheckpointError.unsupportedArchitecture(
+                path: path, reason: "vision_model.embeddings.position_embedding.weight has \(visionTokens) rows, not a square grid plus a class token")
+        }
+
+        let textLayers = reader.countLayers(prefix: "text_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")
+        let visionLayers = reader.countLayers(prefix: "vision_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")
+        let text = TowerConfig(
+            width: textWidth, layers: textLayers,
+            heads: try textJSON?.int("num_attention_heads") ?? (json == nil ? max(1, textWidth / 64) : 8),
+            mlpWidth: try reader.rows("text_model.encoder.layers.0.mlp.fc1.weight"),
+            activation: try textJSON?.activation("hidden_act") ?? .quickGELU,
+            layerNormEpsilon: try textJSON?.float("layer_norm_eps") ?? 1e-5)
+        let vision = TowerConfig(
+            width: visionWidth, layers: visionLayers,
+            heads: try visionJSON?.int("num_attention_heads") ?? (json == nil ? max(1, visionWidth / 64) : 12),
+            mlpWidth: try reader.rows("vision_model.encoder.layers.0.mlp.fc1.weight"),
+            activation: try visionJSON?.activation("hidden_act") ?? .quickGELU,
+            layerNormEpsilon: try visionJSON?.float("layer_norm_eps") ?? 1e-5)
+        // transformers' CLIPTextConfig defaults eos_token_id to 2, which selects the argmax rule.
+        let eos = try textJSON?.int("eos_token_id") ?? 2
+        let config = CLIPConfig(
+            text: text, vision: vision,
+            vocabularySize: tokenShape[0], contextLength: positionShape[0],
+            imageSize: grid * patchSize, patchSize: patchSize,
+            projectionDim: projectionShape[0],
+            textPooling: eos == 2 ? .highestID : .firstID(Int32(clamping: eos)))
+        try validate(config, path: path, json: json, imageSizeInJSON: try visionJSON?.int("image_size"))
+
+        let textWeights = TextWeights(
+            tokenEmbedding: try reader.storage("text_model.embeddings.token_embedding.weight", tokenShape),
+            positionalEmbedding: try reader.storage("text_model.embeddings.position_embedding.weight", positionShape),
+            blocks: try (0..<textLayers).map { try block(reader, "text_model.encoder.layers.\($0)", text) },
+            finalNorm: try reader.layerNorm("text_model.final_layer_norm", width: textWidth),
+            projection: try reader.linear("text_projection", inputs: textWidth, outputs: config.projectionDim, bias: false))
+        let visionWeights = VisionWeights(
+            patchEmbedding: Linear(weight: try reader.storage("vision_model.embeddings.patch_embedding.weight", patchShape),
+                                   bias: nil, inputs: 3 * patchSize * patchSize, outputs: visionWidth, storedTransposed: false),
+            classEmbedding: try reader.read("vision_model.embeddings.class_embedding", [visionWidth]),
+            positionalEmbedding: try reader.storage("vision_model.embeddings.position_embedding.weight", [visionTokens, visionWidth]),
+            // "pre_layrnorm" is transformers' spelling.
+            preNorm: try reader.layerNorm("vision_model.pre_layrnorm", width: visionWidth),
+            blocks: try (0..<visionLayers).map { try block(reader, "vision_model.encoder.layers.\($0)", vision) },
+            postNorm: try reader.layerNorm("vision_model.post_layernorm", width: visionWidth),
+            projection: try reader.linear("visual_projection", inputs: visionWidth, outputs: config.projectionDim, bias: false))
+        return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
+                                logLogitScale: try reader.scalar("logit_scale"))
+    }
+
+    private static func block(_ reader: WeightReader, _ prefix: String, _ tower: TowerConfig) throws -> BlockWeights {
+        let width = tower.width
+        // Kept as three layers writing side by side, so float32 files are used in place.
+        let qkv = try ["q_proj", "k_proj", "v_proj"].map {
+            try reader.linear(prefix + ".self_attn." + $0, inputs: width, outputs: width)
+        }
+        return BlockWeights(
+            norm1: try reader.layerNorm(prefix + ".layer_norm1", width: width),
+            qkv: qkv,
+            outProjection: try reader.linear(prefix + ".self_attn.out_proj", inputs: width, outputs: width),
+            norm2: try reader.layerNorm(prefix + ".layer_norm2", width: width),
+            fc1: try reader.linear(prefix + ".mlp.fc1", inputs: width, outputs: tower.mlpWidth),
+            fc2: try reader.linear(prefix + ".mlp.fc2", inputs: tower.mlpWidth, outputs: width))
+    }
+}
+
+/// Returns floor(sqrt(n)) for n >= 0, and 0 for negative n.
+func integerSquareRoot(_ n: Int) -> Int {
+    guard n > 0 else { return 0 }
+    var root = Int(Double(n).squareRoot())
+    while root * root > n { root -= 1 }
+    while (root + 1) * (root + 1) <= n { root += 1 }
+    return root
+}
+
+/// Checks that the sizes read from shapes are consistent with each other and the config file.
+func validate(_ config: CLIPConfig, path: String, json: JSONConfig?, imageSizeInJSON: Int?) throws {
+    let sizes = [("text width", config.text.width), ("vision width", config.vision.width),
+                 ("text MLP width", config.text.mlpWidth), ("vision MLP width", config.vision.mlpWidth),
+                 ("vocab size", config.vocabularySize), ("context length", config.contextLength),
+                 ("patch size", config.patchSize), ("projection dim", config.projectionDim)]
+    for (name, size) in sizes where size <= 0 {
+        throw CheckpointError.unsupportedArchitecture(path: path, reason: "the \(name) read from the tensor shapes is \(size)")
+    }
+    for (name, tower) in [("text", config.text), ("vision", config.vision)] {
+        guard tower.layers > 0 else {
+            throw CheckpointError.unsupportedArchitecture(path: path, reason: "the \(name) tower has no transformer layers")
+        }
+        guard tower.heads > 0, tower.width % tower.heads == 0 else {
+            throw CheckpointError.invalidConfig(
+                path: json?.path ?? path, reason: "\(name) width \(tower.width) is not divisible by \(tower.heads) attention heads")
+        }
+        guard tower.layerNormEpsilon > 0, tower.layerNormEpsilon.isFinite else {
+            throw CheckpointError.invalidConfig(path: json?.path ?? path, reason: "\(name) layer-norm epsilon \(tower.layerNormEpsilon) is not positive")
+        }
+    }
+    if let imageSizeInJSON, imageSizeInJSON != config.imageSize {
+        throw CheckpointError.invalidConfig(
+            path: json?.path ?? path,
+            reason: "image_size \(imageSizeInJSON) disagrees with the checkpoint's \(config.gridSize)x\(config.gridSize) grid of \(config.patchSize)-pixel patches")
+    }
+}

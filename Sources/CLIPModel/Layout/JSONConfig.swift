@@ -1,0 +1,95 @@
+import Foundation
+
+/// A JSON object read from a config file, with typed getters whose errors name the file and key.
+struct JSONConfig {
+    let path: String
+    let object: [String: Any]
+
+    init(path: String, object: [String: Any]) {
+        self.path = path
+        self.object = object
+    }
+
+    /// Parses the JSON object in the file at `path`.
+    init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError.unreadable(path: path, reason: "cannot read the file")
+        }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw CheckpointError.invalidConfig(path: path, reason: "not valid JSON")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw CheckpointError.invalidConfig(path: path, reason: "the top level is not a JSON object")
+        }
+        self.init(path: path, object: object)
+    }
+
+    func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
+
+    func child(_ key: String) throws -> JSONConfig? {
+        guard has(key) else { return nil }
+        guard let value = object[key] as? [String: Any] else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an object")
+        }
+        return JSONConfig(path: path, object: value)
+    }
+
+    func int(_ key: String) throws -> Int? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let number = jsonInteger(value) else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an integer: \(value)")
+        }
+        return number
+    }
+
+    func float(_ key: String) throws -> Float? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not a number: \(value)")
+        }
+        return number.floatValue
+    }
+
+    func floats(_ key: String) throws -> [Float]? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let array = value as? [Any] else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an array of numbers")
+        }
+        return try array.map { element in
+            guard let number = element as? NSNumber, String(cString: number.objCType) != "c" else {
+                throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an array of numbers")
+            }
+            return number.floatValue
+        }
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let text = value as? String else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not a string: \(value)")
+        }
+        return text
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not true or false: \(value)")
+        }
+        return number.boolValue
+    }
+
+    /// Reads an activation name as transformers and open_clip spell them.
+    func activation(_ key: String) throws -> Activation? {
+        guard let name = try string(key) else { return nil }
+        switch name {
+        case "quick_gelu": return .quickGELU
+        case "gelu": return .gelu
+        default:
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is '\(name)'; supported activations are quick_gelu and gelu")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CLIPImage
+import CLIPModel
+import Foundation
+
+// Options and helpers shared by the model commands (embed, classify, bench-encoder).
+
+extension OptionSpec {
+    static let model = OptionSpec.value(
+        "--model", "PATH",
+        help: "model folder or file (transformers, sentence-transformers, open_clip, .safetensors, .bin/.pt), or a Hub id ORG/NAME in the cache (see download); default $\(CLIPModel.modelEnvironmentVariable) or the demo model")
+    static let threads = OptionSpec.value("--threads", "N", help: "threads for OpenBLAS and the encoder (default: all \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+}
+
+/// Applies --threads and loads --model, else the default model (with the demo
+/// model's notice on standard error the first time it is used).
+func loadModel(_ arguments: ParsedArguments, _ output: inout CommandOutput) throws -> CLIPModel {
+    let threads = try arguments.int("--threads", default: CLIPModel.threadCount, in: 1...1024)
+    CLIPModel.setThreadCount(threads)
+    let choice = try DefaultModel.resolve(explicit: arguments.value("--model"))
+    if choice.isDemo, let notice = DefaultModel.noticeOnce(path: choice.path) {
+        output.err(notice.hasSuffix("\n") ? notice : notice + "\n")
+    }
+    // A repository id (ORG/NAME) that is not an existing path resolves to its Hugging Face cache snapshot.
+    return try CLIPModel.load(path: choice.isDemo ? choice.path : Program.resolveModelPath(choice.path))
+}
+
+/// Decodes an image file and preprocesses it with the model's settings.
+func imageTensor(path: String, model: CLIPModel, decoder: ImageDecoder) throws -> [Float] {
+    let decoded = try decoder.decode(path: path)
+    return preprocess(decoded.image, config: model.preprocessConfig).tensor
+}
+
+/// Formats a float for JSON and CSV: the shortest text that reads back as the same
+/// float32, and `null` for NaN and infinities, which JSON cannot represent.
+func formatNumber(_ value: Float) -> String {
+    value.isFinite ? "\(value)" : "null"
+}
+
+/// Returns `text` as a JSON string literal.
+func jsonString(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                result += String(format: "\\u%04x", scalar.value)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return result + "\""
+}
+
+func jsonArray(_ vector: [Float]) -> String {
+    "[" + vector.map(formatNumber).joined(separator: ",") + "]"
+}
+
+/// Returns `field` quoted for CSV when it contains a comma, quote or line break (RFC 4180).
+func csvField(_ field: String) -> String {
+    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
