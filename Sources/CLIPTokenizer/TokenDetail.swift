@@ -64,7 +64,7 @@ extension CLIPTokenizer {
     /// or an empty word has no steps.
     public func mergeSteps(forWord word: String) -> [MergeStep] {
         let bytes = Array(word.utf8)
-        guard !bytes.isEmpty, encoder.merge(bytes) != [startOfTextID], encoder.merge(bytes) != [endOfTextID] else { return [] }
+        guard !bytes.isEmpty, !encoder.isSpecialWord(bytes) else { return [] }
 
         var symbols = encoder.initialSymbols(bytes)
         var steps: [MergeStep] = []
