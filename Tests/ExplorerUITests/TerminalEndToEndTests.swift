@@ -82,7 +82,8 @@ final class TerminalEndToEndTests: XCTestCase {
             if condition(last) { return last }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        XCTFail("timed out waiting for \(what); the screen was:\n\(last)")
+        let log = (try? String(contentsOfFile: folder.appendingPathComponent("explorer.log").path, encoding: .utf8)) ?? "(no log)"
+        XCTFail("timed out waiting for \(what); the screen was:\n\(last)\nthe explorer's log:\n\(log)")
         return last
     }
 
@@ -91,7 +92,8 @@ final class TerminalEndToEndTests: XCTestCase {
     func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
         let binary = try binaryPath()
         let home = folder.path
-        let environment = "HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
+        // `swift test` may set NO_COLOR; the explorer would honour it, so it is removed for a known screen.
+        let environment = "-u NO_COLOR -u COLORTERM HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
         let command = "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
         try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), command])
         try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
@@ -162,6 +164,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "Enter"])
         let text = try waitForScreen("the ranking", timeout: 60) { $0.contains("  1 ") && $0.contains("%") }
         let first = text.split(separator: "\n").first { $0.contains("  1 ") && $0.contains("%") }.map(String.init) ?? ""
-        XCTAssertTrue(first.contains("\(colour) \(shape)"), "expected \(colour) \(shape) first:\n\(text)")
+        let log = (try? String(contentsOfFile: folder.appendingPathComponent("explorer.log").path, encoding: .utf8)) ?? "(no log)"
+        XCTAssertTrue(first.contains("\(colour) \(shape)"), "expected \(colour) \(shape) first:\n\(text)\nthe explorer's log:\n\(log)")
     }
 }
