@@ -134,6 +134,32 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertFalse(text.contains("clip-explorer │"), "the explorer's screen is still showing:\n\(text)")
     }
 
+    func testCJKInputAndHistoryAcrossRuns() throws {
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "-l", "猫の写真"])
+        try waitForScreen("the CJK prompt") { $0.contains("> 猫の写真") }
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try tmux(["send-keys", "-t", "explorer", "C-c"])
+        try waitForScreen("the first run to exit") { $0.contains("EXIT:0") }
+        let history = try String(contentsOfFile: folder.appendingPathComponent("state/clip-explorer/history").path, encoding: .utf8)
+        XCTAssertEqual(history, "猫の写真\n")
+
+        try tmux(["kill-server"])
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "Up"])
+        try waitForScreen("the prompt from history") { $0.contains("> 猫の写真") }
+    }
+
+    func testBracketedPasteIsOneLine() throws {
+        try startExplorer()
+        // The bytes a terminal sends for a pasted "a cat" newline "on a mat".
+        try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "30", "7e"])
+        try tmux(["send-keys", "-t", "explorer", "-l", "a cat\non a mat"])
+        try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "31", "7e"])
+        let text = try waitForScreen("the pasted prompt") { $0.contains("> a cat on a mat") }
+        XCTAssertTrue(text.contains("7/77 tokens"), text)
+    }
+
     func testDemoModelRanksExamplePicture() throws {
         let demoConfig = repository.appendingPathComponent("Models/clip-demo-shapes/config.json").path
         // NOTE: the demo model is trained by tools/demo_model/train.py and may not be in this checkout yet.
