@@ -42,6 +42,13 @@ final class CLIPModelServiceTests: XCTestCase {
         XCTAssertThrowsError(try service.encodeImage(path: imagesFolder.appendingPathComponent("bad_text.jpg").path))
     }
 
+    func testImageNetLabelSet() throws {
+        let labels = try XCTUnwrap(CLIPModelLoader().labelSet(named: "imagenet"))
+        XCTAssertEqual(labels.count, 1000)
+        XCTAssertEqual(Array(labels.prefix(3)), ["tench", "goldfish", "great white shark"])
+        XCTAssertNil(CLIPModelLoader().labelSet(named: "cifar"))
+    }
+
     func testFailedSwitchKeepsRealModel() throws {
         let tokenizer = CLIPTokenizerService(try CLIPTokenizer.bundled())
         let session = ExplorerSession(tokenizer: tokenizer, loader: CLIPModelLoader(), options: ExplorerOptions(modelPath: modelPath, historyURL: nil),

@@ -126,3 +126,15 @@ final class PromptHistoryTests: XCTestCase {
         XCTAssertEqual(PromptHistory.defaultURL(environment: ["XDG_STATE_HOME": "relative", "HOME": "/h"]).path, "/h/.local/state/clip-explorer/history")
     }
 }
+
+final class TerminalKeyMapTests: XCTestCase {
+    func testNcursesKeyCodes() {
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o403), .key(.up))        // KEY_UP
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o410 + 1), .key(.function(1)))  // KEY_F(1)
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o410 + 4), .key(.function(4)))
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o632), .key(.resize))    // KEY_RESIZE
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0x7001), .pasteStart)
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0x7002), .pasteEnd)
+        XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o777), .timeout, "an unknown code is ignored")
+    }
+}

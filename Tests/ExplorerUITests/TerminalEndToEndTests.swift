@@ -82,7 +82,8 @@ final class TerminalEndToEndTests: XCTestCase {
             if condition(last) { return last }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        XCTFail("timed out waiting for \(what); the screen was:\n\(last)")
+        let log = (try? String(contentsOfFile: folder.appendingPathComponent("explorer.log").path, encoding: .utf8)) ?? "(no log)"
+        XCTFail("timed out waiting for \(what); the screen was:\n\(last)\nthe explorer's log:\n\(log)")
         return last
     }
 
@@ -91,7 +92,8 @@ final class TerminalEndToEndTests: XCTestCase {
     func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
         let binary = try binaryPath()
         let home = folder.path
-        let environment = "HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
+        // `swift test` may set NO_COLOR; the explorer would honour it, so it is removed for a known screen.
+        let environment = "-u NO_COLOR -u COLORTERM HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
         let command = "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
         try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), command])
         try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
@@ -132,6 +134,32 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertFalse(text.contains("clip-explorer │"), "the explorer's screen is still showing:\n\(text)")
     }
 
+    func testCJKInputAndHistoryAcrossRuns() throws {
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "-l", "猫の写真"])
+        try waitForScreen("the CJK prompt") { $0.contains("> 猫の写真") }
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try tmux(["send-keys", "-t", "explorer", "C-c"])
+        try waitForScreen("the first run to exit") { $0.contains("EXIT:0") }
+        let history = try String(contentsOfFile: folder.appendingPathComponent("state/clip-explorer/history").path, encoding: .utf8)
+        XCTAssertEqual(history, "猫の写真\n")
+
+        try tmux(["kill-server"])
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "Up"])
+        try waitForScreen("the prompt from history") { $0.contains("> 猫の写真") }
+    }
+
+    func testBracketedPasteIsOneLine() throws {
+        try startExplorer()
+        // The bytes a terminal sends for a pasted "a cat" newline "on a mat".
+        try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "30", "7e"])
+        try tmux(["send-keys", "-t", "explorer", "-l", "a cat\non a mat"])
+        try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "31", "7e"])
+        let text = try waitForScreen("the pasted prompt") { $0.contains("> a cat on a mat") }
+        XCTAssertTrue(text.contains("7/77 tokens"), text)
+    }
+
     func testDemoModelRanksExamplePicture() throws {
         let demoConfig = repository.appendingPathComponent("Models/clip-demo-shapes/config.json").path
         // NOTE: the demo model is trained by tools/demo_model/train.py and may not be in this checkout yet.
@@ -162,6 +190,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "Enter"])
         let text = try waitForScreen("the ranking", timeout: 60) { $0.contains("  1 ") && $0.contains("%") }
         let first = text.split(separator: "\n").first { $0.contains("  1 ") && $0.contains("%") }.map(String.init) ?? ""
-        XCTAssertTrue(first.contains("\(colour) \(shape)"), "expected \(colour) \(shape) first:\n\(text)")
+        let log = (try? String(contentsOfFile: folder.appendingPathComponent("explorer.log").path, encoding: .utf8)) ?? "(no log)"
+        XCTAssertTrue(first.contains("\(colour) \(shape)"), "expected \(colour) \(shape) first:\n\(text)\nthe explorer's log:\n\(log)")
     }
 }

@@ -135,6 +135,7 @@ extension ExplorerSession {
             switch result {
             case .success(let encoded):
                 session.log.write("image: encoded \(path) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
+                if session.state.message?.text.hasPrefix("encoding ") == true { session.state.message = nil }
                 var pane = ImagePaneState(info: encoded.info, crop: encoded.crop, whole: encoded.whole)
                 pane.showWholeImage = session.state.image?.showWholeImage ?? false
                 session.state.image = pane
