@@ -10,7 +10,7 @@ extension CLIPModel {
     /// Returns the model path to use when none is given: $CLIP_EXPLORER_MODEL when
     /// set, else the demo model folder that `DefaultModel.locate()` finds, else nil.
     /// `DefaultModel.resolve(explicit:)` does the same but throws a message listing
-    /// the folders searched, and says whether the path is the demo model.
+    /// the folders searched, and reports whether the path is the demo model.
     public static func defaultModelPath() -> String? {
         try? DefaultModel.resolve(explicit: nil).path
     }
@@ -28,7 +28,7 @@ public struct ModelChoice: Sendable, Equatable {
 ///
 /// It is a small CLIP trained by `tools/demo_model/train.py` on synthetic
 /// pictures of five shapes in eight colours, so zero-shot ranking works on a
-/// machine that cannot download real weights. It knows nothing else.
+/// machine that cannot download real weights. It recognizes nothing else.
 public enum DefaultModel {
     /// The folder name under `Models/`.
     public static let folderName = "clip-demo-shapes"
