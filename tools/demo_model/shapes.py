@@ -64,10 +64,10 @@ TEMPLATES = [
 ]
 EVAL_TEMPLATE_PROBABILITY = 0.3
 
-# Captions that name only the shape or only the colour. train.py gives them
-# to a share of the training pictures: every picture of that shape (or
-# colour) is then a positive for the caption, whatever its other attribute,
-# which pushes the picture embeddings toward shape features that do not
+# Captions that name only the shape or only the colour, which train.py gives
+# to a share of the training pictures. Every picture of that shape (or
+# colour) is a positive for such a caption, whatever its other attribute.
+# This pushes the picture embeddings toward shape features that do not
 # depend on the colours.
 SHAPE_ONLY_TEMPLATES = ["a {shape} shape", "a drawing of a {shape}", "a picture of a {shape}"]
 COLOUR_ONLY_TEMPLATES = ["a {colour} object", "the colour {colour}"]

@@ -10,7 +10,7 @@ in well under an hour. Training pictures, the tokenized captions and the
 checkpoints go to --work (default work-data/demo_model, gitignored); the
 exported folder goes to --out (default Models/clip-demo-shapes).
 
-Loss: with only 40 colour-shape classes, a batch holds many pictures of the
+Loss: with only 40 colour-shape classes, a batch contains many pictures of the
 same class, and the plain CLIP loss would push those true pairs apart. Each
 row of the picture-caption logits (and each column) therefore targets all
 captions (pictures) of the same class equally: the contrastive loss with
