@@ -52,9 +52,16 @@ extension Program {
 
         let inputs = listInputs(arguments.positionals)
         let model = try loadModel(arguments, &output)
-        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates)
+        let showProgress = !arguments.has("--no-progress") && isatty(STDERR_FILENO) == 1
+        // Encoding a large label set (@imagenet is 80,000 prompts) can take minutes on a CPU, so it gets a bar too.
+        var labelProgress = ProgressBar(total: labels.count * max(templates.count, 1), enabled: showProgress, unit: "prompts")
+        var labelOutput = output  // the progress callback may not capture the inout parameter
+        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates) { done, _ in
+            labelProgress.draw(done: done, &labelOutput)
+        }
+        labelProgress.clear(&labelOutput)
         let decoder = ImageDecoder()
-        var progress = ProgressBar(total: inputs.count, enabled: !arguments.has("--no-progress") && isatty(STDERR_FILENO) == 1)
+        var progress = ProgressBar(total: inputs.count, enabled: showProgress, unit: "images")
 
         if format == .csv { output.out("image,rank,label,probability,cosine\n") }
         var failures = 0
@@ -217,11 +224,14 @@ enum ClassifyFormat: Equatable {
 struct ProgressBar {
     let total: Int
     let enabled: Bool
+    /// What is counted, such as "images".
+    let unit: String
     private var visible = false
 
-    init(total: Int, enabled: Bool) {
+    init(total: Int, enabled: Bool, unit: String = "images") {
         self.total = total
         self.enabled = enabled && total > 1
+        self.unit = unit
     }
 
     mutating func draw(done: Int, _ output: inout CommandOutput) {
@@ -229,7 +239,7 @@ struct ProgressBar {
         let width = 30
         let filled = width * done / max(total, 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        output.err("\r\u{1B}[K[\(bar)] \(done)/\(total) images")
+        output.err("\r\u{1B}[K[\(bar)] \(done)/\(total) \(unit)")
         visible = true
     }
 
