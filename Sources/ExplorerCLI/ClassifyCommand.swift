@@ -224,7 +224,7 @@ enum ClassifyFormat: Equatable {
 struct ProgressBar {
     let total: Int
     let enabled: Bool
-    /// What is counted, such as "images".
+    /// The counted items, such as "images".
     let unit: String
     private var visible = false
 
