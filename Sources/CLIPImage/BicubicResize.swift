@@ -7,7 +7,7 @@
 
 /// The fixed-point fraction bits of Pillow's 8-bit resampling: 32 - 8 - 2,
 /// leaving 8 bits for the value and 2 for overshoot of the negative lobes.
-private let precisionBits: Int32 = 22
+let precisionBits: Int32 = 22
 
 /// Keys' cubic convolution kernel with a = -0.5, support 2.
 private func bicubicKernel(_ value: Double) -> Double {
@@ -109,46 +109,9 @@ struct ResampleTaps {
 
 /// Rounds a fixed-point sum to 8 bits, clipping to 0...255.
 @inline(__always)
-private func clip8(_ sum: Int32) -> UInt8 {
+func clip8(_ sum: Int32) -> UInt8 {
     let value = sum >> precisionBits
     return value < 0 ? 0 : (value > 255 ? 255 : UInt8(truncatingIfNeeded: value))
-}
-
-/// Copies the pixels in `columns` of one interleaved RGB row into three
-/// planes that start `planeStride` bytes apart, each indexed by column.
-@inline(__always)
-private func deinterleave(_ row: UnsafePointer<UInt8>, columns: Range<Int>, into planes: UnsafeMutablePointer<UInt8>,
-                         planeStride: Int) {
-    var from = row + columns.lowerBound * 3
-    for x in columns {
-        planes[x] = from[0]
-        planes[planeStride &+ x] = from[1]
-        planes[2 &* planeStride &+ x] = from[2]
-        from += 3
-    }
-}
-
-/// Returns the rounding offset plus the sum of samples[i] x weight[i] for i
-/// below `count`, where weight = high << 15 + low. Reads whole blocks of 8,
-/// so samples and both weight lists must hold `count` rounded up to 8 values,
-/// the weights past `count` being 0.
-@inline(__always)
-private func dotProduct(_ samples: UnsafePointer<UInt8>, _ high: UnsafePointer<Int16>, _ low: UnsafePointer<Int16>,
-                        count: Int) -> Int32 {
-    var highSums = SIMD8<Int32>(), lowSums = SIMD8<Int32>()
-    var tap = 0
-    while tap < count {
-        let values = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(samples + tap).loadUnaligned(as: SIMD8<UInt8>.self))
-        let highBlock = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(high + tap).loadUnaligned(as: SIMD8<Int16>.self))
-        let lowBlock = SIMD8<Int32>(truncatingIfNeeded: UnsafeRawPointer(low + tap).loadUnaligned(as: SIMD8<Int16>.self))
-        highSums &+= values &* highBlock
-        lowSums &+= values &* lowBlock
-        tap &+= 8
-    }
-    // Wrapping arithmetic gives the exact sum because the sum itself fits in
-    // Int32, as in Pillow's own 32-bit arithmetic.
-    let half: Int32 = 1 << (precisionBits - 1)
-    return half &+ (highSums.wrappedSum() &<< 15) &+ lowSums.wrappedSum()
 }
 
 extension RGBImage {
@@ -206,43 +169,13 @@ extension RGBImage {
     private func resampleHorizontally(_ taps: ResampleTaps, rows: Range<Int>) -> RGBImage {
         let outWidth = taps.outputs.count
         var out = [UInt8](repeating: 0, count: outWidth * rows.count * 3)
-        // One source row split into R, G and B planes, so each dot product
-        // below reads contiguous bytes. Each plane has 8 spare zero bytes
-        // because the dot products read whole blocks of 8 samples.
-        let planeStride = width + 8
-        var planes = [UInt8](repeating: 0, count: planeStride * 3)
+        let resampler = HorizontalResampler(taps: taps, inputWidth: width)
         let inputWidth = width
-
-        // Only the source columns that the output columns read.
-        let sourceColumns = taps.sources(of: taps.outputs.lowerBound).lowerBound
-            ..< taps.sources(of: taps.outputs.upperBound - 1).upperBound
-
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
-                planes.withUnsafeMutableBufferPointer { planes in
-                    taps.highWeights.withUnsafeBufferPointer { highWeights in
-                        taps.lowWeights.withUnsafeBufferPointer { lowWeights in
-                            guard let sourceBase = source.baseAddress, let planeBase = planes.baseAddress,
-                                  let targetBase = target.baseAddress,
-                                  let highBase = highWeights.baseAddress, let lowBase = lowWeights.baseAddress
-                            else { return }
-                            for (outRow, row) in rows.enumerated() {
-                                deinterleave(sourceBase + row * inputWidth * 3, columns: sourceColumns,
-                                             into: planeBase, planeStride: planeStride)
-                                var to = targetBase + outRow * outWidth * 3
-                                for slot in 0..<outWidth {
-                                    let low = taps.first[slot], tapCount = taps.count[slot]
-                                    let high = highBase + slot * taps.vectorKernelSize
-                                    let lowHalf = lowBase + slot * taps.vectorKernelSize
-                                    for channel in 0..<3 {
-                                        let samples = planeBase + channel * planeStride + low
-                                        to[channel] = clip8(dotProduct(samples, high, lowHalf, count: tapCount))
-                                    }
-                                    to += 3
-                                }
-                            }
-                        }
-                    }
+                guard let sourceBase = source.baseAddress, let targetBase = target.baseAddress else { return }
+                for (outRow, row) in rows.enumerated() {
+                    resampler.resample(row: sourceBase + row * inputWidth * 3, origin: 0, into: targetBase + outRow * outWidth * 3)
                 }
             }
         }
@@ -251,7 +184,7 @@ extension RGBImage {
 
     /// Runs the vertical pass, computing the output rows of `taps`. `rowShift`
     /// is the source row of this image's row 0.
-    private func resampleVertically(_ taps: ResampleTaps, rowShift: Int) -> RGBImage {
+    func resampleVertically(_ taps: ResampleTaps, rowShift: Int) -> RGBImage {
         let rows = taps.outputs
         let stride = width * 3
         var out = [UInt8](repeating: 0, count: stride * rows.count)
