@@ -189,27 +189,36 @@ extension RGBImage {
         let stride = width * 3
         var out = [UInt8](repeating: 0, count: stride * rows.count)
         let half: Int32 = 1 << (precisionBits - 1)
-        var sums = [Int32](repeating: 0, count: stride)
+        // The sums with the high and the low halves of the weights, kept apart
+        // so that each product is 16-bit by 16-bit (see ResampleTaps.highWeights).
+        var highSums = [Int32](repeating: 0, count: stride)
+        var lowSums = [Int32](repeating: 0, count: stride)
 
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    taps.weights.withUnsafeBufferPointer { weights in
+                highSums.withUnsafeMutableBufferPointer { highSums in
+                    lowSums.withUnsafeMutableBufferPointer { lowSums in
                         for outRow in 0..<rows.count {
                             let low = taps.first[outRow] - rowShift, tapCount = taps.count[outRow]
-                            let kernel = outRow * taps.kernelSize
-                            for i in 0..<stride { sums[i] = half }
+                            let kernel = outRow * taps.vectorKernelSize
+                            for i in 0..<stride {
+                                highSums[i] = 0
+                                lowSums[i] = 0
+                            }
                             // Row by row, so the inner loop runs over contiguous bytes.
                             for tap in 0..<tapCount {
-                                let weight = weights[kernel + tap]
+                                let highWeight = Int32(taps.highWeights[kernel + tap])
+                                let lowWeight = Int32(taps.lowWeights[kernel + tap])
                                 let rowStart = (low + tap) * stride
                                 for i in 0..<stride {
-                                    sums[i] = sums[i] &+ Int32(source[rowStart + i]) &* weight
+                                    let value = Int32(source[rowStart &+ i])
+                                    highSums[i] = highSums[i] &+ value &* highWeight
+                                    lowSums[i] = lowSums[i] &+ value &* lowWeight
                                 }
                             }
                             let outStart = outRow * stride
                             for i in 0..<stride {
-                                target[outStart + i] = clip8(sums[i])
+                                target[outStart &+ i] = clip8(half &+ (highSums[i] &<< 15) &+ lowSums[i])
                             }
                         }
                     }
