@@ -1,3 +1,5 @@
+import CImageCodecs
+
 // The horizontal pass of the bicubic resize, one source row at a time, so
 // that a decoder can feed it rows as it decodes them.
 
@@ -63,13 +65,8 @@ final class HorizontalResampler {
 @inline(__always)
 private func deinterleave(_ row: UnsafePointer<UInt8>, columns: Range<Int>, into planes: UnsafeMutablePointer<UInt8>,
                          planeStride: Int) {
-    var from = row
-    for x in columns {
-        planes[x] = from[0]
-        planes[planeStride &+ x] = from[1]
-        planes[2 &* planeStride &+ x] = from[2]
-        from += 3
-    }
+    let red = planes + columns.lowerBound
+    cic_deinterleave_rgb(row, columns.count, red, red + planeStride, red + 2 * planeStride)
 }
 
 /// Returns the rounding offset plus the sum of samples[i] x weight[i] for i

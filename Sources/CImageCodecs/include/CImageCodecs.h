@@ -81,6 +81,10 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
 cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
                            cic_image *image);
 
+/// Copies `count` interleaved RGB pixels into three planes: red[i], green[i]
+/// and blue[i] get pixel i. The planes must not overlap `rgb`.
+void cic_deinterleave_rgb(const uint8_t *rgb, size_t count, uint8_t *red, uint8_t *green, uint8_t *blue);
+
 /// Writes 8-bit RGB pixels as a PNG file at `path`. On failure returns
 /// CIC_ERROR_INVALID with `message` (size 256) set.
 cic_status cic_write_png_rgb(const char *path, const uint8_t *rgb, int32_t width, int32_t height, char *message);
