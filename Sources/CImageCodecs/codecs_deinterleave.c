@@ -8,7 +8,7 @@
 #include <tmmintrin.h>
 
 // pshufb masks that gather one channel of 16 pixels (48 bytes in three
-// registers) into one register; -1 leaves a zero byte to OR with the others.
+// registers) into one register. Each -1 leaves a zero byte to OR with the others.
 #define Z -1
 static const int8_t red_masks[3][16] = {
     {0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z},
