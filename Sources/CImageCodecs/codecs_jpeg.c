@@ -182,12 +182,12 @@ cic_status cic_jpeg_rows_open(const uint8_t *data, size_t size, uint64_t max_pix
     rows->info.err = jpeg_std_error(&rows->glue.manager);
     rows->glue.manager.error_exit = jpeg_glue_error_exit;
     rows->glue.manager.emit_message = jpeg_glue_emit_message;
-    jpeg_create_decompress(&rows->info);
 
     cic_status status = CIC_OK;
     if (setjmp(rows->glue.jump)) {
         status = rows->glue.missing_scan_data ? CIC_ERROR_TRUNCATED : CIC_ERROR_INVALID;
     } else {
+        jpeg_create_decompress(&rows->info);
         jpeg_mem_src(&rows->info, (unsigned char *)data, (unsigned long)size);
         jpeg_read_header(&rows->info, TRUE);
         status = cic_check_size(image, rows->info.image_width, rows->info.image_height, max_pixels);

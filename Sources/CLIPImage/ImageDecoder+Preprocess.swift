@@ -99,8 +99,10 @@ extension ImageDecoder {
         try ImageDecoder.check(cic_jpeg_rows_start(decoder, &firstColumn, &columnCount, &info),
                                result: &info, format: .jpeg, name: name, limit: maxPixels)
         let origin = Int(firstColumn), decodedWidth = Int(columnCount)
-        precondition(origin <= sourceColumns.lowerBound && origin + decodedWidth >= sourceColumns.upperBound,
-                     "libjpeg-turbo decodes fewer columns than requested")
+        guard origin <= sourceColumns.lowerBound && origin + decodedWidth >= sourceColumns.upperBound else {
+            throw ImageError.invalidData(path: name, format: .jpeg, detail:
+                "libjpeg-turbo decoded columns \(origin)..<\(origin + decodedWidth), not the requested \(sourceColumns)")
+        }
 
         let outWidth = window.columns.count
         var row = [UInt8](repeating: 0, count: decodedWidth * 3)
