@@ -259,9 +259,9 @@ cic_status cic_jpeg_rows_finish(cic_jpeg_rows *rows, cic_image *image) {
         cic_set_message(image, "decoding has not started");
         return CIC_ERROR_INVALID;
     }
-    // NOTE: jpeg_skip_scanlines would be faster, but up to libjpeg-turbo 2.1.5
-    // it can return wrong rows when a skip does not start on a row-group
-    // boundary, so the rows are decoded and dropped.
+    // NOTE: jpeg_skip_scanlines would be faster, but libjpeg-turbo 2.1.5, which
+    // Debian ships, predates a 2026 fix for it returning wrong rows when a skip
+    // does not start on a row-group boundary. So the rows are decoded and dropped.
     while (info->output_scanline < info->output_height) {
         JSAMPROW row = rows->row + 1;
         jpeg_read_scanlines(info, &row, 1);
