@@ -40,14 +40,7 @@ public struct ImageDecoder: Sendable {
 
     /// Decodes an encoded image held in memory. `name` is the file name used in errors.
     public func decode(bytes: [UInt8], name: String, applyEXIF: Bool = true) throws -> DecodedImage {
-        guard !bytes.isEmpty else { throw ImageError.emptyFile(path: name) }
-
-        let format: ImageFormat
-        switch DetectedFormat(magic: Array(bytes.prefix(32))) {
-        case .supported(let detected): format = detected
-        case .unsupported(let formatName): throw ImageError.unsupportedFormat(path: name, format: formatName)
-        case .unknown: throw ImageError.notAnImage(path: name)
-        }
+        let format = try ImageDecoder.format(of: bytes, name: name)
 
         // First the header alone, to check the size before allocating; then
         // the decode, straight into the array that RGBImage keeps.
@@ -82,6 +75,17 @@ public struct ImageDecoder: Sendable {
 
     // MARK: - Steps
 
+    /// Returns the format that the magic bytes at the start of `bytes` identify.
+    static func format(of bytes: [UInt8], name: String) throws -> ImageFormat {
+        guard !bytes.isEmpty else { throw ImageError.emptyFile(path: name) }
+
+        switch DetectedFormat(magic: Array(bytes.prefix(32))) {
+        case .supported(let detected): return detected
+        case .unsupported(let formatName): throw ImageError.unsupportedFormat(path: name, format: formatName)
+        case .unknown: throw ImageError.notAnImage(path: name)
+        }
+    }
+
     /// Calls the C decoder for `format`: header only when `output` is nil.
     private static func run(_ format: ImageFormat, bytes: [UInt8], maxPixels: Int,
                             into output: UnsafeMutableBufferPointer<UInt8>?, result: inout cic_image) -> cic_status {
@@ -99,7 +103,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Turns a C status into the matching ImageError.
-    private static func check(_ status: cic_status, result: inout cic_image, format: ImageFormat,
+    static func check(_ status: cic_status, result: inout cic_image, format: ImageFormat,
                               name: String, limit: Int) throws {
         let message = text(of: &result.message)
         let width = Int(result.width), height = Int(result.height)
@@ -163,7 +167,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Returns the C string in a fixed-size char array field.
-    private static func text<T>(of field: inout T) -> String {
+    static func text<T>(of field: inout T) -> String {
         withUnsafeBytes(of: &field) { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             let end = bytes.firstIndex(of: 0) ?? bytes.count
@@ -171,7 +175,7 @@ public struct ImageDecoder: Sendable {
         }
     }
 
-    private static func warnings(of result: inout cic_image) -> [String] {
+    static func warnings(of result: inout cic_image) -> [String] {
         var lines = text(of: &result.warnings).split(separator: "\n").map(String.init)
         let dropped = Int(result.warning_count) - lines.count
         if dropped > 0 {

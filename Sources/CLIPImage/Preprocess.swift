@@ -67,17 +67,39 @@ public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> Preproces
     precondition(config.resizeShortestSide > 0 && config.cropSize > 0, "preprocess sizes must be positive")
     precondition(config.mean.count == 3 && config.std.count == 3, "mean and std need one value per channel")
 
-    let (width, height) = resizedSize(width: image.width, height: image.height, shortestSide: config.resizeShortestSide)
-    // Resizes only the pixels the crop keeps. Where the crop is larger than the
-    // resized image, torchvision pads with zeros, so the window is placed on a
-    // black canvas.
-    let size = config.cropSize
-    let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
-    let columns = max(left, 0)..<min(left + size, width)
-    let rows = max(top, 0)..<min(top + size, height)
-    let window = image.resizedBicubic(width: width, height: height, columns: columns, rows: rows)
-    let crop = window.placed(onBlackSquare: size, x: columns.lowerBound - left, y: rows.lowerBound - top)
-    return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
+    let window = CropWindow(width: image.width, height: image.height, config: config)
+    let pixels = image.resizedBicubic(width: window.resizedWidth, height: window.resizedHeight,
+                                      columns: window.columns, rows: window.rows)
+    return window.finish(pixels, config: config)
+}
+
+/// The part of the resized image that the center crop keeps. Only these
+/// pixels are resized. Where the crop is larger than the resized image,
+/// torchvision pads with zeros, so the window is placed on a black canvas.
+struct CropWindow {
+    let resizedWidth: Int
+    let resizedHeight: Int
+    /// The kept columns and rows of the resized image.
+    let columns: Range<Int>
+    let rows: Range<Int>
+    /// The crop's first column and row in the resized image, negative where it pads.
+    let left: Int
+    let top: Int
+
+    init(width: Int, height: Int, config: PreprocessConfig) {
+        (resizedWidth, resizedHeight) = resizedSize(width: width, height: height, shortestSide: config.resizeShortestSide)
+        let size = config.cropSize
+        left = centerCropOffset(length: resizedWidth, size: size)
+        top = centerCropOffset(length: resizedHeight, size: size)
+        columns = max(left, 0)..<min(left + size, resizedWidth)
+        rows = max(top, 0)..<min(top + size, resizedHeight)
+    }
+
+    /// Places the resized `pixels` of `columns` x `rows` in the crop and normalizes it.
+    func finish(_ pixels: RGBImage, config: PreprocessConfig) -> PreprocessedImage {
+        let crop = pixels.placed(onBlackSquare: config.cropSize, x: columns.lowerBound - left, y: rows.lowerBound - top)
+        return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
+    }
 }
 
 /// Returns the size torchvision's Resize(int) gives: the shortest side becomes

@@ -13,7 +13,7 @@ extension Program {
             .value("--png", "FILE", help: "also write the 8-bit N x N crop as a PNG"),
             .flag("--json", help: "print the image's details as JSON"),
             .value("--max-pixels", "N", help: "reject images with more pixels (default 178956970, as Pillow)"),
-            .flag("--time", help: "print the decode and preprocess times to standard error"),
+            .flag("--time", help: "print the time to decode and preprocess to standard error"),
             .value("--repeat", "N", help: "with --time, decode and preprocess N times and print the fastest (default 1)"),
         ],
         details: """
@@ -53,59 +53,53 @@ extension Program {
 
         let run = try timedPreprocess(imagePath: imagePath, decoder: ImageDecoder(maxPixels: maxPixels),
                                       applyEXIF: !arguments.has("--no-exif"), size: size, repeats: repeats)
-        for warning in run.decoded.warnings {
+        for warning in run.file.warnings {
             output.err("\(name) preprocess: warning: \(imagePath): \(warning)\n")
         }
         if arguments.has("--time") {
-            output.err(String(format: "time: decode %.3f ms, preprocess %.3f ms\n", run.decodeMilliseconds, run.preprocessMilliseconds))
+            output.err(String(format: "time: decode and preprocess %.3f ms\n", run.milliseconds))
         }
 
-        try tensorFile.write { path in try AtomicFile.writeBytes(littleEndianBytes(run.result.tensor), to: path) }
+        try tensorFile.write { path in try AtomicFile.writeBytes(littleEndianBytes(run.file.preprocessed.tensor), to: path) }
         if let pngFile {
-            try pngFile.write { path in try run.result.crop.writePNG(path: path) }
+            try pngFile.write { path in try run.file.preprocessed.crop.writePNG(path: path) }
         }
 
-        let decoded = run.decoded
+        let file = run.file
         if arguments.has("--json") {
-            output.out(try preprocessJSON(decoded, imagePath: imagePath, outPath: outPath, size: size) + "\n")
+            output.out(try preprocessJSON(file, imagePath: imagePath, outPath: outPath, size: size) + "\n")
         } else {
-            let rotation = decoded.exifRotationApplied ? ", EXIF orientation \(decoded.exifOrientation) applied" : ""
-            output.out("\(imagePath): \(decoded.format.displayName) \(decoded.mode) \(decoded.image.width)x\(decoded.image.height)"
+            let rotation = file.exifRotationApplied ? ", EXIF orientation \(file.exifOrientation) applied" : ""
+            output.out("\(imagePath): \(file.format.displayName) \(file.mode) \(file.width)x\(file.height)"
                 + "\(rotation) -> \(outPath) (float32, 3 x \(size) x \(size))\n")
         }
         return 0
     }
 
-    /// One decode and preprocess, with the fastest times of `repeats` runs.
+    /// One decode and preprocess, with the fastest time of `repeats` runs.
     private struct TimedPreprocess {
-        let decoded: DecodedImage
-        let result: PreprocessedImage
-        let decodeMilliseconds: Double
-        let preprocessMilliseconds: Double
+        let file: PreprocessedFile
+        let milliseconds: Double
     }
 
     /// Decodes and preprocesses the image `repeats` times, keeping the last
-    /// result and the fastest time of each step.
+    /// result and the fastest time.
     private static func timedPreprocess(imagePath: String, decoder: ImageDecoder, applyEXIF: Bool,
                                         size: Int, repeats: Int) throws -> TimedPreprocess {
-        var decodeNanoseconds = UInt64.max, preprocessNanoseconds = UInt64.max
-        var last: (DecodedImage, PreprocessedImage)?
+        var nanoseconds = UInt64.max
+        var last: PreprocessedFile?
         for _ in 0..<max(repeats, 1) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let decoded = try decoder.decode(path: imagePath, applyEXIF: applyEXIF)
-            let decodedAt = DispatchTime.now().uptimeNanoseconds
-            let result = preprocess(decoded.image, config: .openAI(size: size))
+            let file = try decoder.decodeAndPreprocess(path: imagePath, applyEXIF: applyEXIF, config: .openAI(size: size))
             let finishedAt = DispatchTime.now().uptimeNanoseconds
 
-            last = (decoded, result)
-            decodeNanoseconds = min(decodeNanoseconds, decodedAt - start)
-            preprocessNanoseconds = min(preprocessNanoseconds, finishedAt - decodedAt)
+            last = file
+            nanoseconds = min(nanoseconds, finishedAt - start)
         }
-        guard let (decoded, result) = last else {
+        guard let file = last else {
             preconditionFailure("the loop runs at least once")
         }
-        return TimedPreprocess(decoded: decoded, result: result, decodeMilliseconds: Double(decodeNanoseconds) / 1e6,
-                               preprocessMilliseconds: Double(preprocessNanoseconds) / 1e6)
+        return TimedPreprocess(file: file, milliseconds: Double(nanoseconds) / 1e6)
     }
 
     /// Returns the pixel limit from CLIP_EXPLORER_MAX_PIXELS, or the built-in one when unset.
@@ -145,11 +139,11 @@ extension Program {
         let warnings: [String]
     }
 
-    private static func preprocessJSON(_ decoded: DecodedImage, imagePath: String, outPath: String, size: Int) throws -> String {
+    private static func preprocessJSON(_ file: PreprocessedFile, imagePath: String, outPath: String, size: Int) throws -> String {
         let report = PreprocessReport(
-            image: imagePath, out: outPath, width: decoded.image.width, height: decoded.image.height,
-            format: decoded.format.rawValue, mode: decoded.mode, exifOrientation: decoded.exifOrientation,
-            exifRotationApplied: decoded.exifRotationApplied, outputShape: [3, size, size], warnings: decoded.warnings)
+            image: imagePath, out: outPath, width: file.width, height: file.height,
+            format: file.format.rawValue, mode: file.mode, exifOrientation: file.exifOrientation,
+            exifRotationApplied: file.exifRotationApplied, outputShape: [3, size, size], warnings: file.warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self)

@@ -210,11 +210,11 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertNil(contents(out))
     }
 
-    func testTimePrintsBothSteps() {
+    func testTimePrintsOneLine() {
         let result = run(["preprocess", imagePath, "--out", folder + "/t.f32", "--size", "8", "--time", "--repeat", "2"])
         XCTAssertEqual(result.status, 0, result.err)
-        XCTAssertTrue(result.err.hasPrefix("time: decode "), result.err)
-        XCTAssertTrue(result.err.contains(" ms, preprocess "), result.err)
+        XCTAssertTrue(result.err.hasPrefix("time: decode and preprocess "), result.err)
+        XCTAssertTrue(result.err.hasSuffix(" ms\n"), result.err)
     }
 
     func testHelpListsOptions() {

@@ -13,11 +13,16 @@ then decodes and preprocesses each at 224 x 224:
   ToTensor, Normalize) in this process, with torch limited to one thread.
 
 Both run on one thread; each image's time is the fastest of --repeat runs.
+CPU time (user + system) is the mean per run instead, which a loaded
+machine disturbs less than wall time: for ours, the difference between a
+process that runs --repeat times and one that runs once, divided by
+--repeat - 1, so that process start-up and writing the tensor cancel out.
 Usage: python3 tools/bench/bench_image.py --binary .build/release/clip-explorer
 """
 
 import argparse
 import re
+import resource
 import subprocess
 import tempfile
 import time
@@ -30,7 +35,7 @@ from PIL import Image
 
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
-TIME_LINE = re.compile(r"time: decode ([0-9.]+) ms, preprocess ([0-9.]+) ms")
+TIME_LINE = re.compile(r"time: decode and preprocess ([0-9.]+) ms")
 
 
 def make_images(folder: Path):
@@ -52,38 +57,55 @@ def make_images(folder: Path):
     return large, small
 
 
+def child_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_ours(binary: str, images, out: Path, repeat: int):
-    """Returns (in-process seconds, wall seconds) summed over images.
+    """Returns (in-process seconds, wall seconds, CPU seconds) summed over images.
 
     In process: for each image, the fastest of `repeat` decode + preprocess
-    runs that the binary reports. Wall: one whole process per image.
+    runs that the binary reports. Wall: one whole process per image. CPU:
+    the mean user + system time of one decode + preprocess.
     """
-    inside, wall = 0.0, 0.0
+    inside, wall, cpu = 0.0, 0.0, 0.0
     for image in images:
-        result = subprocess.run([binary, "preprocess", str(image), "--out", str(out), "--time", "--repeat", str(repeat)],
-                                capture_output=True, text=True, check=True)
+        command = [binary, "preprocess", str(image), "--out", str(out), "--time", "--repeat", str(repeat)]
+        before = child_cpu_seconds()
+        result = subprocess.run(command, capture_output=True, text=True, check=True)
+        repeated_cpu = child_cpu_seconds() - before
         match = TIME_LINE.search(result.stderr)
         if not match:
             raise SystemExit(f"no time line from {binary}: {result.stderr}")
-        inside += (float(match.group(1)) + float(match.group(2))) / 1000
+        inside += float(match.group(1)) / 1000
+
+        before = child_cpu_seconds()
         start = time.perf_counter()
         subprocess.run([binary, "preprocess", str(image), "--out", str(out)], capture_output=True, check=True)
         wall += time.perf_counter() - start
-    return inside, wall
+        single_cpu = child_cpu_seconds() - before
+        if repeat > 1:
+            cpu += (repeated_cpu - single_cpu) / (repeat - 1)
+    return inside, wall, cpu
 
 
 def run_reference(transform, images, repeat: int):
-    """Returns the summed fastest-of-`repeat` time of Image.open and open_clip's transform per image."""
-    total = 0.0
+    """Returns (seconds, CPU seconds) of Image.open and open_clip's transform,
+    summed over images: the fastest of `repeat` runs, and the mean user +
+    system time of one run."""
+    total, cpu = 0.0, 0.0
     for image in images:
         best = float("inf")
+        before = time.process_time()
         for _ in range(repeat):
             start = time.perf_counter()
             tensor = transform(Image.open(image))
             best = min(best, time.perf_counter() - start)
+        cpu += (time.process_time() - before) / repeat
         assert tensor.shape == (3, 224, 224)
         total += best
-    return total
+    return total, cpu
 
 
 def main():
@@ -98,11 +120,14 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         out = Path(work) / "tensor.f32"
         for label, images in [("1 JPEG 4000x3000", [large]), ("50 JPEGs 640x480", small)]:
-            inside, wall = run_ours(arguments.binary, images, out, arguments.repeat)
-            reference = run_reference(transform, images, arguments.repeat)
+            inside, wall, cpu = run_ours(arguments.binary, images, out, arguments.repeat)
+            reference, reference_cpu = run_reference(transform, images, arguments.repeat)
             print(f"{label}: Pillow + open_clip {reference * 1000:.1f} ms, "
                   f"ours {inside * 1000:.1f} ms in process ({reference / inside:.2f}x faster), "
                   f"{wall * 1000:.1f} ms as one process per image ({reference / wall:.2f}x)")
+            if cpu > 0:
+                print(f"{label}: CPU per run: Pillow + open_clip {reference_cpu * 1000:.1f} ms, "
+                      f"ours {cpu * 1000:.1f} ms ({reference_cpu / cpu:.2f}x less)")
 
 
 if __name__ == "__main__":

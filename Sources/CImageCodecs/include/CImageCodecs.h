@@ -48,6 +48,31 @@ typedef struct {
 cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
                            cic_image *image);
 
+/// A JPEG being decoded row by row, for callers that need only some columns.
+typedef struct cic_jpeg_rows cic_jpeg_rows;
+
+/// Reads the header of a JPEG and checks its size as cic_decode_jpeg does.
+/// On CIC_OK, `*rows` is a decoder to pass to the calls below and then to
+/// cic_jpeg_rows_close; on an error it is NULL. `data` must outlive it.
+cic_status cic_jpeg_rows_open(const uint8_t *data, size_t size, uint64_t max_pixels, cic_jpeg_rows **rows,
+                              cic_image *image);
+
+/// Starts decoding the columns [*first_column, *first_column + *column_count)
+/// with the settings of cic_decode_jpeg. libjpeg-turbo widens the range to
+/// whole MCU columns and stores the range it decodes in both arguments.
+cic_status cic_jpeg_rows_start(cic_jpeg_rows *rows, uint32_t *first_column, uint32_t *column_count, cic_image *image);
+
+/// Decodes the next row into `out` (column_count x 3 bytes of RGB, converted
+/// as cic_decode_jpeg converts them), or decodes and drops it when `out` is NULL.
+cic_status cic_jpeg_rows_read(cic_jpeg_rows *rows, uint8_t *out, cic_image *image);
+
+/// Decodes and drops the rows that remain, then checks the end of the data
+/// as cic_decode_jpeg does, so damage past the last row read is still reported.
+cic_status cic_jpeg_rows_finish(cic_jpeg_rows *rows, cic_image *image);
+
+/// Frees the decoder. Accepts NULL.
+void cic_jpeg_rows_close(cic_jpeg_rows *rows);
+
 /// Decodes a PNG of any bit depth and colour type, interlaced or not.
 cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
                           cic_image *image);
@@ -55,6 +80,10 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
 /// Decodes a still WebP, lossy or lossless.
 cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
                            cic_image *image);
+
+/// Copies `count` interleaved RGB pixels into three planes: red[i], green[i]
+/// and blue[i] get pixel i. The planes must not overlap `rgb`.
+void cic_deinterleave_rgb(const uint8_t *rgb, size_t count, uint8_t *red, uint8_t *green, uint8_t *blue);
 
 /// Writes 8-bit RGB pixels as a PNG file at `path`. On failure returns
 /// CIC_ERROR_INVALID with `message` (size 256) set.
