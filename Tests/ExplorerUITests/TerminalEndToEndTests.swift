@@ -160,6 +160,47 @@ final class TerminalEndToEndTests: XCTestCase {
         XCTAssertTrue(text.contains("7/77 tokens"), text)
     }
 
+    func testSIGTERMRestoresTerminal() throws {
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "-l", "x"])
+        try waitForScreen("the prompt") { $0.contains("> x") }
+
+        // The pane runs `bash -c`, whose child is the explorer (env executes it).
+        let shellPID = try tmux(["list-panes", "-t", "explorer", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shellPID)/task/\(shellPID)/children", encoding: .utf8)
+        let explorerPID = try XCTUnwrap(children.split(separator: " ").first.flatMap { Int32($0) }, "no child of pane shell \(shellPID)")
+        XCTAssertEqual(kill(explorerPID, SIGTERM), 0)
+
+        let text = try waitForScreen("the exit status") { $0.contains("EXIT:") }
+        XCTAssertTrue(text.contains("EXIT:143"), "expected 128 + SIGTERM:\n\(text)")
+        let modes = text.components(separatedBy: .whitespacesAndNewlines)
+        XCTAssertTrue(modes.contains("icanon"), "canonical mode was not restored:\n\(text)")
+        XCTAssertTrue(modes.contains("echo"), "echo was not restored:\n\(text)")
+    }
+
+    func testControlZSuspendsAndResumes() throws {
+        // An interactive shell provides job control, as in a real terminal.
+        let binary = try binaryPath()
+        let home = folder.path
+        try tmux(["new-session", "-d", "-s", "explorer", "-x", "100", "-y", "30", "env -u NO_COLOR HOME=\(home) PS1='shell$ ' LANG=C.UTF-8 bash --norc --noprofile -i"])
+        try waitForScreen("the shell prompt") { $0.contains("shell$") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "\(binary) --log \(home)/explorer.log"])
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "bozuman"])
+        try waitForScreen("the tokens") { $0.contains("5/77") }
+
+        try tmux(["send-keys", "-t", "explorer", "C-z"])
+        let stopped = try waitForScreen("the shell after suspending") { $0.contains("Stopped") }
+        XCTAssertFalse(stopped.contains("5/77 tokens"), "the explorer's screen is still showing:\n\(stopped)")
+
+        try tmux(["send-keys", "-t", "explorer", "-l", "fg"])
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try waitForScreen("the explorer after resuming") { $0.contains("> bozuman") && $0.contains("5/77 tokens") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "x"])
+        try waitForScreen("a key after resuming") { $0.contains("> bozumanx") }
+    }
+
     func testDemoModelRanksExamplePicture() throws {
         let demoConfig = repository.appendingPathComponent("Models/clip-demo-shapes/config.json").path
         // NOTE: the demo model is trained by tools/demo_model/train.py and may not be in this checkout yet.
