@@ -87,15 +87,19 @@ final class TerminalEndToEndTests: XCTestCase {
         return last
     }
 
-    /// Starts the explorer in a new tmux session, then prints its exit status
-    /// and the terminal modes, so a test can check the terminal was restored.
-    func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
+    /// Returns the shell command that runs the explorer, then prints its exit
+    /// status and the terminal modes, so a test can check the terminal was restored.
+    func explorerCommand(arguments: String = "") throws -> String {
         let binary = try binaryPath()
         let home = folder.path
         // `swift test` may set NO_COLOR; the explorer would honour it, so it is removed for a known screen.
         let environment = "-u NO_COLOR -u COLORTERM HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
-        let command = "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
-        try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), command])
+        return "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
+    }
+
+    /// Starts the explorer in a new tmux session and waits for its title bar.
+    func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
+        try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), try explorerCommand(arguments: arguments)])
         try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
     }
 
@@ -144,8 +148,9 @@ final class TerminalEndToEndTests: XCTestCase {
         let history = try String(contentsOfFile: folder.appendingPathComponent("state/clip-explorer/history").path, encoding: .utf8)
         XCTAssertEqual(history, "猫の写真\n")
 
-        try tmux(["kill-server"])
-        try startExplorer()
+        // A second run in the same pane: respawn-pane replaces the shell that printed the exit status.
+        try tmux(["respawn-pane", "-k", "-t", "explorer", try explorerCommand()])
+        try waitForScreen("the second run's title bar") { $0.contains("clip-explorer │") }
         try tmux(["send-keys", "-t", "explorer", "Up"])
         try waitForScreen("the prompt from history") { $0.contains("> 猫の写真") }
     }
