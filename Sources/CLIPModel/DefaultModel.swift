@@ -10,7 +10,7 @@ extension CLIPModel {
     /// Returns the model path to use when none is given: $CLIP_EXPLORER_MODEL when
     /// set, else the demo model folder that `DefaultModel.locate()` finds, else nil.
     /// `DefaultModel.resolve(explicit:)` does the same but throws a message listing
-    /// the folders searched, and says whether the path is the demo model.
+    /// the folders searched, and reports whether the path is the demo model.
     public static func defaultModelPath() -> String? {
         try? DefaultModel.resolve(explicit: nil).path
     }
@@ -28,7 +28,7 @@ public struct ModelChoice: Sendable, Equatable {
 ///
 /// It is a small CLIP trained by `tools/demo_model/train.py` on synthetic
 /// pictures of five shapes in eight colours, so zero-shot ranking works on a
-/// machine that cannot download real weights. It knows nothing else.
+/// machine that cannot download real weights. It recognizes nothing else.
 public enum DefaultModel {
     /// The folder name under `Models/`.
     public static let folderName = "clip-demo-shapes"
@@ -42,7 +42,7 @@ public enum DefaultModel {
     /// levels below the repository.
     static let maxParentLevels = 4
 
-    /// The message to show, once per run, when the demo model is used: it says
+    /// The message to show, once per run, when the demo model is used: it states
     /// what the model is and how to use a real CLIP instead.
     public static func notice(path: String) -> String {
         """
@@ -60,10 +60,10 @@ public enum DefaultModel {
         """
     }
 
-    /// Returns the folders searched for the demo model, in order: the
-    /// environment override alone when it is set; otherwise `Models/` next to
-    /// the executable and in up to `maxParentLevels` directories above it
-    /// (symlinks resolved), then `Models/` in the working directory.
+    /// Returns the folders searched for the demo model, in order. When the
+    /// environment override is set, it is the only folder. Otherwise the list
+    /// is `Models/` next to the executable (symlinks resolved), then in up to
+    /// `maxParentLevels` directories above it, then in the working directory.
     public static func candidates(environment: [String: String], executablePath: String?,
                                   currentDirectory: String) -> [String] {
         if let override = environment[environmentVariable], !override.isEmpty {

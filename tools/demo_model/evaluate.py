@@ -3,9 +3,9 @@
     python3 tools/demo_model/evaluate.py [--model Models/clip-demo-shapes] [--pictures DIR]
 
 Draws 1,000 pictures with seed 5000 (never used in training) as PNG files
-into --pictures (default work-data/demo_model/eval-5000), then loads the
+into --pictures (default work-data/demo_model/eval-5000). Then it loads the
 model, tokenizer and image processor from the exported folder with
-transformers, exactly as a user would, and ranks the 40 prompts
+transformers, as a user would, and ranks the 40 prompts
 "a photo of a {colour} {shape}." for each picture. Prints top-1 accuracy
 overall, for colour and for shape, the most frequent confusions, and the
 ranking of a few prompts outside the training templates.

@@ -64,6 +64,14 @@ TEMPLATES = [
 ]
 EVAL_TEMPLATE_PROBABILITY = 0.3
 
+# Captions that name only the shape or only the colour, which train.py gives
+# to a share of the training pictures. Every picture of that shape (or
+# colour) is a positive for such a caption, whatever its other attribute.
+# This pushes the picture embeddings toward shape features that do not
+# depend on the colours.
+SHAPE_ONLY_TEMPLATES = ["a {shape} shape", "a drawing of a {shape}", "a picture of a {shape}"]
+COLOUR_ONLY_TEMPLATES = ["a {colour} object", "the colour {colour}"]
+
 # Pictures are drawn at SUPERSAMPLE times the output size, then reduced with
 # a box filter: that averaging is the antialiasing.
 SUPERSAMPLE = 4
@@ -78,6 +86,18 @@ def labels():
 
 def class_index(colour, shape):
     return COLOUR_NAMES.index(colour) * len(SHAPES) + SHAPES.index(shape)
+
+
+def partial_caption(rng, colour, shape, shape_only_probability, colour_only_probability):
+    """Return (caption, names colour, names shape) naming only one attribute, or None."""
+    draw_value = rng.random()
+    if draw_value < shape_only_probability:
+        template = SHAPE_ONLY_TEMPLATES[rng.integers(len(SHAPE_ONLY_TEMPLATES))]
+        return template.format(shape=shape), False, True
+    if draw_value < shape_only_probability + colour_only_probability:
+        template = COLOUR_ONLY_TEMPLATES[rng.integers(len(COLOUR_ONLY_TEMPLATES))]
+        return template.format(colour=colour), True, False
+    return None
 
 
 def eval_prompts():
