@@ -212,20 +212,13 @@ final class TerminalEndToEndTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: demoConfig) else {
             throw XCTSkip("the demo model \(demoConfig) is not in this checkout")
         }
-        let examples = repository.appendingPathComponent("Examples")
-        let pictures = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
-        guard let picture = pictures.sorted().first(where: { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }) else {
-            throw XCTSkip("Examples/ has no pictures in this checkout")
-        }
-        // File names such as red-circle.png name the true label.
-        let stem = picture.split(separator: ".")[0].replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
-        let words = stem.split(separator: " ").filter { !$0.allSatisfy(\.isNumber) }
+        // Examples/labels.tsv: file, colour, shape, caption, with a header line.
+        let table = try String(contentsOf: repository.appendingPathComponent("Examples/labels.tsv"), encoding: .utf8)
+        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        let row = try XCTUnwrap(rows.first { $0.count >= 3 }, "Examples/labels.tsv has no rows")
+        let (picture, colour, shape) = (row[0], row[1], row[2])
         let colours = ["red", "green", "blue", "yellow", "orange", "purple", "white", "black"]
         let shapes = ["circle", "square", "triangle", "star", "cross"]
-        guard let colour = words.first(where: { colours.contains(String($0)) }), let shape = words.first(where: { shapes.contains(String($0)) }) else {
-            XCTFail("cannot tell the true label from the file name \(picture)")
-            return
-        }
         let labels = colours.flatMap { c in shapes.map { "\(c) \($0)" } }
 
         try startExplorer(width: 140, height: 45)
