@@ -106,11 +106,13 @@ final class TerminalEndToEndTests: XCTestCase {
     func testTypingBozumanShowsTokens() throws {
         try startExplorer()
         try tmux(["send-keys", "-t", "explorer", "-l", "bozuman"])
-        let text = try waitForScreen("bozuman's tokens") { $0.contains("5/77") && $0.contains("4091") }
+        func idLine(_ screen: String) -> [Substring] {
+            screen.split(separator: "\n").first { $0.hasPrefix("49406") }.map { $0.split(separator: " ") } ?? []
+        }
+        // ncurses writes a frame in pieces, so the wait covers everything checked.
+        let text = try waitForScreen("bozuman's tokens") { $0.contains("5/77 tokens") && idLine($0).count == 5 }
         XCTAssertTrue(text.contains("> bozuman"), text)
-        let idLine = text.split(separator: "\n").first { $0.hasPrefix("49406") }.map(String.init) ?? ""
-        XCTAssertEqual(idLine.split(separator: " "), ["49406", "647", "4091", "786", "49407"], text)
-        XCTAssertTrue(text.contains("5/77 tokens"), text)
+        XCTAssertEqual(idLine(text), ["49406", "647", "4091", "786", "49407"], text)
     }
 
     func testResizeBelowMinimumAndBack() throws {
@@ -129,7 +131,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "-l", "x"])
         try waitForScreen("the prompt") { $0.contains("> x") }
         try tmux(["send-keys", "-t", "explorer", "C-c"])
-        let text = try waitForScreen("the exit status") { $0.contains("EXIT:") }
+        let text = try waitForScreen("the exit status and terminal modes") { $0.contains("EXIT:") && $0.contains("icanon") }
         XCTAssertTrue(text.contains("EXIT:0"), text)
         // stty prints "-icanon" and "-echo" while raw mode is still on.
         let modes = text.components(separatedBy: .whitespacesAndNewlines)
@@ -161,8 +163,9 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "30", "7e"])
         try tmux(["send-keys", "-t", "explorer", "-l", "a cat\non a mat"])
         try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "31", "7e"])
-        let text = try waitForScreen("the pasted prompt") { $0.contains("> a cat on a mat") }
-        XCTAssertTrue(text.contains("7/77 tokens"), text)
+        // ncurses writes a frame in pieces, so the wait covers everything checked.
+        let text = try waitForScreen("the pasted prompt and its count") { $0.contains("> a cat on a mat") && $0.contains("7/77 tokens") }
+        XCTAssertFalse(text.contains("on a mat\n"), "the paste should stay on the prompt line:\n\(text)")
     }
 
     func testSIGTERMRestoresTerminal() throws {
@@ -176,7 +179,7 @@ final class TerminalEndToEndTests: XCTestCase {
         let explorerPID = try XCTUnwrap(children.split(separator: " ").first.flatMap { Int32($0) }, "no child of pane shell \(shellPID)")
         XCTAssertEqual(kill(explorerPID, SIGTERM), 0)
 
-        let text = try waitForScreen("the exit status") { $0.contains("EXIT:") }
+        let text = try waitForScreen("the exit status and terminal modes") { $0.contains("EXIT:") && $0.contains("icanon") }
         XCTAssertTrue(text.contains("EXIT:143"), "expected 128 + SIGTERM:\n\(text)")
         let modes = text.components(separatedBy: .whitespacesAndNewlines)
         XCTAssertTrue(modes.contains("icanon"), "canonical mode was not restored:\n\(text)")

@@ -43,8 +43,8 @@ public final class TerminalApp {
                 var columns: Int32 = 0
                 ct_size(&rows, &columns)
                 screen.setTheme(session.theme)
-                screen.draw(session.render(width: Int(columns), height: Int(rows), colorEnabled: screen.depth != .none))
-                dirty = false
+                let grid = session.render(width: Int(columns), height: Int(rows), colorEnabled: screen.depth != .none)
+                dirty = screen.draw(grid)
             }
 
             var value: UInt32 = 0
