@@ -113,7 +113,7 @@ final class TerminalScreen {
         if let pair = pairs[key] { return pair }
         if nextPair >= maxPairs {
             // Out of pairs: start over. Cells drawn with reused pairs are
-            // repainted by the next draw, which `draw` asks for.
+            // repainted by the next draw, which `draw` requests by returning true.
             pairs.removeAll()
             styleCache.removeAll()
             previousCells.removeAll()
