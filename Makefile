@@ -1,6 +1,6 @@
 # The README's commands. Each target first installs any missing Debian packages.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libopenblas-dev libncurses-dev libjpeg62-turbo-dev libpng-dev libwebp-dev zlib1g-dev libcurl4 pkg-config tmux
+DEBIAN_PACKAGES = libopenblas-dev libncurses-dev ncurses-term libjpeg62-turbo-dev libpng-dev libwebp-dev zlib1g-dev libcurl4 pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build run test bench clean

@@ -64,9 +64,22 @@ static void install_handlers(void) {
 
 static void restore_at_exit(void) { ct_stop(); }
 
-int ct_start(void) {
+int ct_terminfo_has_direct_color(const char *name) {
+    TERMINAL *previous = cur_term;
+    int error = 0;
+    if (setupterm(name, STDOUT_FILENO, &error) != OK) {
+        set_curterm(previous);
+        return 0;
+    }
+    int direct = tigetflag("RGB") > 0 || tigetnum("colors") >= 0x1000000;
+    del_curterm(cur_term);
+    set_curterm(previous);
+    return direct ? 1 : 0;
+}
+
+int ct_start(const char *terminal_name) {
     if (tcgetattr(STDIN_FILENO, &saved_termios) == 0) have_saved_termios = 1;
-    screen = newterm(NULL, stdout, stdin);
+    screen = newterm(terminal_name, stdout, stdin);
     if (screen == NULL) return -1;
     set_term(screen);
     atexit(restore_at_exit);

@@ -6,7 +6,8 @@ extension Program {
     /// Starts the explorer on a terminal, or the line-mode REPL when standard
     /// input or output is not one (a pipe, a file, a script).
     static func runDefault(_ arguments: [String], output: inout CommandOutput) -> Int32 {
-        if (isatty(0) != 0 && isatty(1) != 0) || arguments.contains(explorerBenchmarkFlag) {
+        let wantsHelp = arguments.contains("-h") || arguments.contains("--help")
+        if (isatty(0) != 0 && isatty(1) != 0) || wantsHelp || arguments.contains(explorerBenchmarkFlag) {
             return runExplorer(arguments, output: &output)
         }
         return runLineMode(output: &output)

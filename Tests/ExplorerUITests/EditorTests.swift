@@ -138,3 +138,19 @@ final class TerminalKeyMapTests: XCTestCase {
         XCTAssertEqual(TerminalApp.rawInput(forKeyCode: 0o777), .timeout, "an unknown code is ignored")
     }
 }
+
+final class TrueColorTerminalTests: XCTestCase {
+    func testDirectTerminfoOnlyWhenRequested() {
+        XCTAssertNil(TerminalApp.trueColorTerminalName(environment: ["TERM": "xterm-256color"]))
+        XCTAssertNil(TerminalApp.trueColorTerminalName(environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor", "NO_COLOR": "1"]))
+        XCTAssertNil(TerminalApp.trueColorTerminalName(environment: ["TERM": "screen-256color", "COLORTERM": "truecolor"]))
+        XCTAssertNil(TerminalApp.trueColorTerminalName(environment: ["COLORTERM": "truecolor"]))
+    }
+
+    func testXtermSwitchesToDirectWhenInstalled() throws {
+        let installed = ["/usr/share/terminfo/x/xterm-direct", "/lib/terminfo/x/xterm-direct"].contains { FileManager.default.fileExists(atPath: $0) }
+        guard installed else { throw XCTSkip("xterm-direct terminfo is not installed (Debian package ncurses-term)") }
+        XCTAssertEqual(TerminalApp.trueColorTerminalName(environment: ["TERM": "xterm-256color", "COLORTERM": "24bit"]), "xterm-direct")
+        XCTAssertNil(TerminalApp.trueColorTerminalName(environment: ["TERM": "xterm-direct", "COLORTERM": "truecolor"]), "already direct")
+    }
+}

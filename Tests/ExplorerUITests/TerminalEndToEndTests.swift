@@ -87,26 +87,32 @@ final class TerminalEndToEndTests: XCTestCase {
         return last
     }
 
-    /// Starts the explorer in a new tmux session, then prints its exit status
-    /// and the terminal modes, so a test can check the terminal was restored.
-    func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
+    /// Returns the shell command that runs the explorer, then prints its exit
+    /// status and the terminal modes, so a test can check the terminal was restored.
+    func explorerCommand(arguments: String = "") throws -> String {
         let binary = try binaryPath()
         let home = folder.path
         // `swift test` may set NO_COLOR; the explorer would honour it, so it is removed for a known screen.
         let environment = "-u NO_COLOR -u COLORTERM HOME=\(home) XDG_STATE_HOME=\(home)/state XDG_CONFIG_HOME=\(home)/config LANG=C.UTF-8 LC_ALL=C.UTF-8"
-        let command = "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
-        try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), command])
+        return "cd \(repository.path) && env \(environment) \(binary) --log \(home)/explorer.log \(arguments); echo EXIT:$?; stty -a; sleep 60"
+    }
+
+    /// Starts the explorer in a new tmux session and waits for its title bar.
+    func startExplorer(arguments: String = "", width: Int = 100, height: Int = 30) throws {
+        try tmux(["new-session", "-d", "-s", "explorer", "-x", String(width), "-y", String(height), try explorerCommand(arguments: arguments)])
         try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
     }
 
     func testTypingBozumanShowsTokens() throws {
         try startExplorer()
         try tmux(["send-keys", "-t", "explorer", "-l", "bozuman"])
-        let text = try waitForScreen("bozuman's tokens") { $0.contains("5/77") && $0.contains("4091") }
+        func idLine(_ screen: String) -> [Substring] {
+            screen.split(separator: "\n").first { $0.hasPrefix("49406") }.map { $0.split(separator: " ") } ?? []
+        }
+        // ncurses writes a frame in pieces, so the wait covers everything checked.
+        let text = try waitForScreen("bozuman's tokens") { $0.contains("5/77 tokens") && idLine($0).count == 5 }
         XCTAssertTrue(text.contains("> bozuman"), text)
-        let idLine = text.split(separator: "\n").first { $0.hasPrefix("49406") }.map(String.init) ?? ""
-        XCTAssertEqual(idLine.split(separator: " "), ["49406", "647", "4091", "786", "49407"], text)
-        XCTAssertTrue(text.contains("5/77 tokens"), text)
+        XCTAssertEqual(idLine(text), ["49406", "647", "4091", "786", "49407"], text)
     }
 
     func testResizeBelowMinimumAndBack() throws {
@@ -125,7 +131,7 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "-l", "x"])
         try waitForScreen("the prompt") { $0.contains("> x") }
         try tmux(["send-keys", "-t", "explorer", "C-c"])
-        let text = try waitForScreen("the exit status") { $0.contains("EXIT:") }
+        let text = try waitForScreen("the exit status and terminal modes") { $0.contains("EXIT:") && $0.contains("icanon") }
         XCTAssertTrue(text.contains("EXIT:0"), text)
         // stty prints "-icanon" and "-echo" while raw mode is still on.
         let modes = text.components(separatedBy: .whitespacesAndNewlines)
@@ -144,8 +150,9 @@ final class TerminalEndToEndTests: XCTestCase {
         let history = try String(contentsOfFile: folder.appendingPathComponent("state/clip-explorer/history").path, encoding: .utf8)
         XCTAssertEqual(history, "猫の写真\n")
 
-        try tmux(["kill-server"])
-        try startExplorer()
+        // A second run in the same pane: respawn-pane replaces the shell that printed the exit status.
+        try tmux(["respawn-pane", "-k", "-t", "explorer", try explorerCommand()])
+        try waitForScreen("the second run's title bar") { $0.contains("clip-explorer │") }
         try tmux(["send-keys", "-t", "explorer", "Up"])
         try waitForScreen("the prompt from history") { $0.contains("> 猫の写真") }
     }
@@ -156,8 +163,50 @@ final class TerminalEndToEndTests: XCTestCase {
         try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "30", "7e"])
         try tmux(["send-keys", "-t", "explorer", "-l", "a cat\non a mat"])
         try tmux(["send-keys", "-t", "explorer", "-H", "1b", "5b", "32", "30", "31", "7e"])
-        let text = try waitForScreen("the pasted prompt") { $0.contains("> a cat on a mat") }
-        XCTAssertTrue(text.contains("7/77 tokens"), text)
+        // ncurses writes a frame in pieces, so the wait covers everything checked.
+        let text = try waitForScreen("the pasted prompt and its count") { $0.contains("> a cat on a mat") && $0.contains("7/77 tokens") }
+        XCTAssertFalse(text.contains("on a mat\n"), "the paste should stay on the prompt line:\n\(text)")
+    }
+
+    func testSIGTERMRestoresTerminal() throws {
+        try startExplorer()
+        try tmux(["send-keys", "-t", "explorer", "-l", "x"])
+        try waitForScreen("the prompt") { $0.contains("> x") }
+
+        // The pane runs `bash -c`, whose child is the explorer (env executes it).
+        let shellPID = try tmux(["list-panes", "-t", "explorer", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shellPID)/task/\(shellPID)/children", encoding: .utf8)
+        let explorerPID = try XCTUnwrap(children.split(separator: " ").first.flatMap { Int32($0) }, "no child of pane shell \(shellPID)")
+        XCTAssertEqual(kill(explorerPID, SIGTERM), 0)
+
+        let text = try waitForScreen("the exit status and terminal modes") { $0.contains("EXIT:") && $0.contains("icanon") }
+        XCTAssertTrue(text.contains("EXIT:143"), "expected 128 + SIGTERM:\n\(text)")
+        let modes = text.components(separatedBy: .whitespacesAndNewlines)
+        XCTAssertTrue(modes.contains("icanon"), "canonical mode was not restored:\n\(text)")
+        XCTAssertTrue(modes.contains("echo"), "echo was not restored:\n\(text)")
+    }
+
+    func testControlZSuspendsAndResumes() throws {
+        // An interactive shell provides job control, as in a real terminal.
+        let binary = try binaryPath()
+        let home = folder.path
+        try tmux(["new-session", "-d", "-s", "explorer", "-x", "100", "-y", "30", "env -u NO_COLOR HOME=\(home) PS1='shell$ ' LANG=C.UTF-8 bash --norc --noprofile -i"])
+        try waitForScreen("the shell prompt") { $0.contains("shell$") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "\(binary) --log \(home)/explorer.log"])
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try waitForScreen("the title bar") { $0.contains("clip-explorer │") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "bozuman"])
+        try waitForScreen("the tokens") { $0.contains("5/77") }
+
+        try tmux(["send-keys", "-t", "explorer", "C-z"])
+        let stopped = try waitForScreen("the shell after suspending") { $0.contains("Stopped") }
+        XCTAssertFalse(stopped.contains("5/77 tokens"), "the explorer's screen is still showing:\n\(stopped)")
+
+        try tmux(["send-keys", "-t", "explorer", "-l", "fg"])
+        try tmux(["send-keys", "-t", "explorer", "Enter"])
+        try waitForScreen("the explorer after resuming") { $0.contains("> bozuman") && $0.contains("5/77 tokens") }
+        try tmux(["send-keys", "-t", "explorer", "-l", "x"])
+        try waitForScreen("a key after resuming") { $0.contains("> bozumanx") }
     }
 
     func testDemoModelRanksExamplePicture() throws {
@@ -166,20 +215,13 @@ final class TerminalEndToEndTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: demoConfig) else {
             throw XCTSkip("the demo model \(demoConfig) is not in this checkout")
         }
-        let examples = repository.appendingPathComponent("Examples")
-        let pictures = (try? FileManager.default.contentsOfDirectory(atPath: examples.path)) ?? []
-        guard let picture = pictures.sorted().first(where: { $0.hasSuffix(".png") || $0.hasSuffix(".jpg") }) else {
-            throw XCTSkip("Examples/ has no pictures in this checkout")
-        }
-        // File names such as red-circle.png name the true label.
-        let stem = picture.split(separator: ".")[0].replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
-        let words = stem.split(separator: " ").filter { !$0.allSatisfy(\.isNumber) }
+        // Examples/labels.tsv: file, colour, shape, caption, with a header line.
+        let table = try String(contentsOf: repository.appendingPathComponent("Examples/labels.tsv"), encoding: .utf8)
+        let rows = table.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        let row = try XCTUnwrap(rows.first { $0.count >= 3 }, "Examples/labels.tsv has no rows")
+        let (picture, colour, shape) = (row[0], row[1], row[2])
         let colours = ["red", "green", "blue", "yellow", "orange", "purple", "white", "black"]
         let shapes = ["circle", "square", "triangle", "star", "cross"]
-        guard let colour = words.first(where: { colours.contains(String($0)) }), let shape = words.first(where: { shapes.contains(String($0)) }) else {
-            XCTFail("cannot tell the true label from the file name \(picture)")
-            return
-        }
         let labels = colours.flatMap { c in shapes.map { "\(c) \($0)" } }
 
         try startExplorer(width: 140, height: 45)

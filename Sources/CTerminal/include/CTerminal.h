@@ -21,9 +21,14 @@
 int ct_setup_locale(void);
 
 /// Starts ncurses on the controlling terminal: raw keys, no echo, keypad,
-/// bracketed paste and signal handlers. Returns 0, or -1 when the terminal
-/// cannot be initialised (then nothing has changed).
-int ct_start(void);
+/// bracketed paste and signal handlers. `terminal_name` is a terminfo name,
+/// or NULL for $TERM. Returns 0, or -1 when the terminal cannot be
+/// initialised (then nothing has changed).
+int ct_start(const char *terminal_name);
+
+/// Returns 1 when the terminfo entry `name` exists and has direct (24-bit)
+/// colour, without starting ncurses.
+int ct_terminfo_has_direct_color(const char *name);
 
 /// Restores the terminal. Safe to call more than once.
 void ct_stop(void);

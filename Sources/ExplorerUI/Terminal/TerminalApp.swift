@@ -21,7 +21,9 @@ public final class TerminalApp {
         if ct_setup_locale() == 0 {
             log.write("terminal: no UTF-8 locale is available; non-ASCII text may show wrongly")
         }
-        guard ct_start() == 0 else {
+        let terminalName = Self.trueColorTerminalName(environment: environment)
+        if let terminalName { log.write("terminal: COLORTERM requests 24-bit colour and TERM has none, so using terminfo \(terminalName)") }
+        guard ct_start(terminalName) == 0 else {
             throw ExplorerError.terminalStartFailed(term: environment["TERM"] ?? "(unset)")
         }
         defer { ct_stop() }
@@ -43,8 +45,8 @@ public final class TerminalApp {
                 var columns: Int32 = 0
                 ct_size(&rows, &columns)
                 screen.setTheme(session.theme)
-                screen.draw(session.render(width: Int(columns), height: Int(rows), colorEnabled: screen.depth != .none))
-                dirty = false
+                let grid = session.render(width: Int(columns), height: Int(rows), colorEnabled: screen.depth != .none)
+                dirty = screen.draw(grid)
             }
 
             var value: UInt32 = 0
@@ -73,6 +75,22 @@ public final class TerminalApp {
             }
             if session.poll() { dirty = true }
         }
+    }
+
+    /// Returns a terminfo name with direct colour to use in place of $TERM, or
+    /// nil to use $TERM. Terminals that set COLORTERM=truecolor (or 24bit)
+    /// accept 24-bit colour, but their usual TERM (xterm-256color,
+    /// tmux-256color) lacks it, and ncurses sends 24-bit colour only through
+    /// a terminfo entry that has it, such as xterm-direct or tmux-direct
+    /// (Debian's ncurses-term package).
+    static func trueColorTerminalName(environment: [String: String]) -> String? {
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return nil }
+        let colorTerm = environment["COLORTERM"]?.lowercased() ?? ""
+        guard colorTerm == "truecolor" || colorTerm == "24bit", let term = environment["TERM"], !term.isEmpty else { return nil }
+        if ct_terminfo_has_direct_color(term) != 0 { return nil }
+        guard let family = term.split(separator: "-").first.map(String.init), family == "xterm" || family == "tmux" else { return nil }
+        let candidate = family + "-direct"
+        return ct_terminfo_has_direct_color(candidate) != 0 ? candidate : nil
     }
 
     /// Maps an ncurses key code to raw input.

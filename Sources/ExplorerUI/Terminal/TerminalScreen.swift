@@ -12,6 +12,9 @@ final class TerminalScreen {
     private let maxPairs: Int32
     private var previousCells: [Cell] = []
     private var previousWidth = 0
+    /// Set when colour pairs were reassigned during a draw, so cells drawn
+    /// earlier in it may show a reused pair's new colours.
+    private var pairsReset = false
 
     private struct PairKey: Hashable {
         var foreground: Int32
@@ -39,7 +42,12 @@ final class TerminalScreen {
         ct_clear_on_refresh()
     }
 
-    func draw(_ grid: ScreenGrid) {
+    /// Draws `grid`, writing only cells that changed since the last draw.
+    /// Returns true when colour pairs ran out and were reassigned, so the
+    /// caller must draw again to repaint every cell.
+    @discardableResult
+    func draw(_ grid: ScreenGrid) -> Bool {
+        pairsReset = false
         if previousWidth != grid.width || previousCells.count != grid.cells.count {
             ct_erase()
             previousCells.removeAll()
@@ -56,7 +64,7 @@ final class TerminalScreen {
                 ct_put(Int32(row), Int32(column), &characters, Int32(count), attributes, pair)
             }
         }
-        previousCells = grid.cells
+        previousCells = pairsReset ? [] : grid.cells
         previousWidth = grid.width
         if let cursor = grid.cursor {
             ct_move_cursor(Int32(cursor.row), Int32(cursor.column), 1)
@@ -64,6 +72,7 @@ final class TerminalScreen {
             ct_move_cursor(0, 0, 0)
         }
         ct_refresh()
+        return pairsReset
     }
 
     /// Writes the scalars ncurses can draw in one cell: the first scalar and
@@ -104,10 +113,11 @@ final class TerminalScreen {
         if let pair = pairs[key] { return pair }
         if nextPair >= maxPairs {
             // Out of pairs: start over. Cells drawn with reused pairs are
-            // redrawn because the cache of drawn cells is cleared too.
+            // repainted by the next draw, which `draw` requests by returning true.
             pairs.removeAll()
             styleCache.removeAll()
             previousCells.removeAll()
+            pairsReset = true
             nextPair = 1
         }
         let pair = nextPair

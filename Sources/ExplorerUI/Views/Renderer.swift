@@ -91,9 +91,9 @@ public struct Renderer {
         let hints: String
         switch state.focus {
         case .prompt:
-            hints = " Enter keep in history · Tab inspect tokens · Esc : command · F1 help · Ctrl-C quit"
+            hints = " Enter save prompt · Tab inspect · Esc : command · F1 help · Ctrl-C quit"
         case .chips:
-            hints = " ←/→ select token · Tab/Esc back to prompt · : command · ? help · Ctrl-C quit"
+            hints = " ←/→ select token · Tab/Esc prompt · : command · ? help · Ctrl-C quit"
         case .command:
             hints = " Enter run · Tab complete path · Esc cancel · F1 help"
         }

@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+@testable import ExplorerCLI
+
+final class ExplorerLaunchTests: XCTestCase {
+    func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+        var out = ""
+        var err = ""
+        var output = CommandOutput(standardOutput: { out += $0 }, standardError: { err += $0 })
+        let status = Program.run(arguments, output: &output)
+        return (status, out, err)
+    }
+
+    func testHelpWithoutTerminal() {
+        let result = run(["--model", "x", "--help"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.out.contains("usage: clip-explorer [--model PATH] [--theme NAME] [--log FILE]"), result.out)
+        XCTAssertEqual(result.err, "")
+    }
+
+    func testBenchmarkFramesReportsTokenCount() throws {
+        let result = run(["--bench-ui", "bozuman", "--frames", "4"])
+        XCTAssertEqual(result.status, 0, result.err)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        XCTAssertEqual(object["tokens"] as? Int, 5)
+        XCTAssertEqual(object["frames"] as? Int, 4)
+    }
+
+    func testBenchmarkRejectsBadFrameCount() {
+        let result = run(["--bench-ui", "bozuman", "--frames", "0"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.contains("invalid value '0' for --frames"), result.err)
+    }
+}
