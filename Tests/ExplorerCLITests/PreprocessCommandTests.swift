@@ -155,6 +155,21 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertNil(contents(folder + "/t.f32"), "the tensor must not be written when the PNG output is invalid")
     }
 
+    func testFileAsOutputFolderSaysNotADirectory() {
+        let out = imagePath + "/t.f32"
+        let result = run(["preprocess", imagePath, "--out", out, "--size", "8"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "clip-explorer preprocess: \(out): cannot create a file in its folder: Not a directory\n")
+    }
+
+    func testEmptyOutputNameExitsTwo() throws {
+        let result = run(["preprocess", imagePath, "--out", "", "--size", "8"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.hasPrefix("clip-explorer preprocess: empty output file name; give a file name such as tensor.f32\n"),
+                      result.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["image.png"])
+    }
+
     func testSymbolicLinkOutputWritesItsTarget() throws {
         let target = folder + "/target.f32", link = folder + "/link.f32"
         _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
