@@ -104,6 +104,24 @@ struct AtomicFile {
         }
     }
 
+    /// Returns true when `self` and `other` name the same file, after symbolic
+    /// links and relative folders are resolved, so one would overwrite the other.
+    func isSameFile(as otherPath: String) -> Bool {
+        AtomicFile.canonicalPath(target) == AtomicFile.canonicalPath(otherPath)
+    }
+
+    /// Returns `path` with its folder resolved by realpath(3) and, when the file
+    /// exists, the file's own symbolic links as well.
+    private static func canonicalPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let folder = realpath(AtomicFile.folder(of: path), nil) else { return path }
+        defer { free(folder) }
+        return String(cString: folder) + "/" + (path as NSString).lastPathComponent
+    }
+
     /// Returns the folder part of `path`, "." for a bare file name.
     private static func folder(of path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
