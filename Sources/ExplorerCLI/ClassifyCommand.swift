@@ -163,7 +163,13 @@ extension Program {
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
                 for name in names where imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
-                    inputs.append(ClassifyInput(path: (path as NSString).appendingPathComponent(name), error: nil))
+                    // Subfolders are not read, even one named like an image ("shots.jpg/").
+                    let child = (path as NSString).appendingPathComponent(name)
+                    var childIsDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
+                        continue
+                    }
+                    inputs.append(ClassifyInput(path: child, error: nil))
                 }
             } catch {
                 inputs.append(ClassifyInput(path: path, error: UsageError("\(path): cannot list the folder: \(error.localizedDescription)")))
