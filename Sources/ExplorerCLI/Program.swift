@@ -20,6 +20,9 @@ public enum Program {
         guard let first = arguments.first, !first.hasPrefix("-") || first == "-h" || first == "--help" || first == "--version" else {
             return runDefault(arguments, output: &output)
         }
+        if first == "help", arguments.count > 1 {
+            return runHelp(Array(arguments.dropFirst()), output: &output)
+        }
         if first == "-h" || first == "--help" || first == "help" {
             output.out(overview())
             return 0
@@ -53,6 +56,17 @@ public enum Program {
             output.err("\(name) \(command.name): \(describe(error))\n")
             return 1
         }
+    }
+
+    /// Prints the help of the command named in `arguments`, so `help tokenize` equals `tokenize --help`.
+    static func runHelp(_ arguments: [String], output: inout CommandOutput) -> Int32 {
+        guard arguments.count == 1, let command = commands.first(where: { $0.name == arguments[0] }) else {
+            let names = commands.map(\.name).joined(separator: ", ")
+            output.err("\(name) help: expected one command name (\(names)), got '\(arguments.joined(separator: " "))'\n")
+            return 2
+        }
+        output.out(command.helpText(program: name))
+        return 0
     }
 
     /// Returns the top-level help: the commands and how to start the explorer.
