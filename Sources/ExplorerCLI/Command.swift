@@ -99,7 +99,11 @@ func writeAll(_ descriptor: Int32, _ text: String) -> Int32 {
     return 0
 }
 
+/// Ends the process after a failed write to standard output. A closed pipe
+/// (EPIPE, as `| head` gives when SIGPIPE is ignored) ends it without a message.
 private func exitAfterFailedOutput(_ error: Int32) -> Never {
-    _ = writeAll(2, "\(Program.name): writing standard output failed: \(String(cString: strerror(error)))\n")
+    if error != EPIPE {
+        _ = writeAll(2, "\(Program.name): writing standard output failed: \(String(cString: strerror(error)))\n")
+    }
     exit(1)
 }
