@@ -18,7 +18,8 @@ extension Program {
                 output.out(overview())
                 return 0
             }
-            if let text = parsed.positionals.first {
+            // A lone "-" names standard input, which line mode reads anyway.
+            if let text = parsed.positionals.first(where: { $0 != "-" }) {
                 throw UsageError("unexpected argument '\(text)'; to tokenize text, run '\(name) tokenize TEXT'")
             }
         } catch let error as UsageError {

@@ -36,6 +36,12 @@ final class DefaultActionTests: XCTestCase {
                       result.err)
     }
 
+    func testLoneDashIsStandardInput() {
+        let result = run(["-", "--help"])
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertEqual(result.out, Program.overview())
+    }
+
     func testHelpAfterOptionPrintsOverview() {
         let result = run(["--model", "openai/clip-vit-base-patch32", "--help"])
         XCTAssertEqual(result.status, 0)
