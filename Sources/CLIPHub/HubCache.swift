@@ -100,11 +100,21 @@ public struct HubCache: Sendable {
         }
     }
 
+    /// Creates `path` and its missing parents. A failure names the folder that
+    /// could not be made and the system's reason, such as "Permission denied".
     func createDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw HubError.fileSystem(path: path, reason: "cannot create folder: \(error.localizedDescription)")
+        if directoryExists(path) { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path {
+            try createDirectory(parent)
+        }
+        if mkdir(path, 0o777) != 0, errno != EEXIST {
+            throw HubError.fileSystem(path: path, reason: "cannot create folder: \(String(cString: strerror(errno))); "
+                + "set HF_HOME or HF_HUB_CACHE to a writable folder")
+        }
+        guard directoryExists(path) else {
+            throw HubError.fileSystem(path: path, reason: "cannot create folder: \(String(cString: strerror(ENOTDIR))); "
+                + "set HF_HOME or HF_HUB_CACHE to a writable folder")
         }
     }
 

@@ -50,10 +50,13 @@ public struct ImageDecoder: Sendable {
 
         let width = Int(header.width), height = Int(header.height)
         // Swift traps when an allocation fails, so a size that a raised limit
-        // lets through but memory cannot hold becomes an error here.
-        guard UInt64(width * height * 3) < ProcessInfo.processInfo.physicalMemory else {
+        // lets through but memory cannot hold becomes an error here. The malloc
+        // probe catches an address-space limit (ulimit -v) below physical memory.
+        let byteCount = width * height * 3
+        guard UInt64(byteCount) < ProcessInfo.processInfo.physicalMemory, let probe = malloc(byteCount) else {
             throw ImageError.outOfMemory(path: name, width: width, height: height)
         }
+        free(probe)
         var result = cic_image()
         let pixels = try [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initializedCount in
             let status = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: buffer, result: &result)

@@ -89,7 +89,9 @@ public func parseArguments(_ arguments: [String], options: [OptionSpec]) throws 
                 parsed.positionals.append(argument)
                 continue
             }
-            throw UsageError("unknown option '\(name)'")
+            // Options here are all long, so a single dash is most likely text such as "-a cat".
+            let hint = name.hasPrefix("--") ? "" : "; put -- before an argument that starts with '-'"
+            throw UsageError("unknown option '\(name)'" + hint)
         }
 
         guard spec.valueName != nil else {

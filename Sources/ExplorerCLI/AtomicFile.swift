@@ -26,6 +26,7 @@ struct AtomicFile {
 
     /// Checks that `path` may be written and resolves its symbolic links.
     init(path: String) throws {
+        guard !path.isEmpty else { throw UsageError("empty output file name; give a file name such as tensor.f32") }
         self.path = path
         var resolved = path
         for _ in 0..<40 {
@@ -41,12 +42,17 @@ struct AtomicFile {
 
         // The folder must take a new file, because the temporary file is created there.
         let folder = AtomicFile.folder(of: resolved)
+        // The folder's type is checked before its permissions, because access() on a
+        // regular file gives "Permission denied" where "Not a directory" is the cause.
         var folderInfo = stat()
-        if stat(folder, &folderInfo) != 0 || access(folder, W_OK | X_OK) != 0 {
+        guard stat(folder, &folderInfo) == 0 else {
             throw OutputFileError(path: path, reason: "cannot create a file in its folder: \(String(cString: strerror(errno)))")
         }
         guard folderInfo.st_mode & S_IFMT == S_IFDIR else {
             throw OutputFileError(path: path, reason: "cannot create a file in its folder: \(String(cString: strerror(ENOTDIR)))")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw OutputFileError(path: path, reason: "cannot create a file in its folder: \(String(cString: strerror(errno)))")
         }
 
         var info = stat()
@@ -96,6 +102,24 @@ struct AtomicFile {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Returns true when `self` and `other` name the same file, after symbolic
+    /// links and relative folders are resolved, so one would overwrite the other.
+    func isSameFile(as otherPath: String) -> Bool {
+        AtomicFile.canonicalPath(target) == AtomicFile.canonicalPath(otherPath)
+    }
+
+    /// Returns `path` with its folder resolved by realpath(3) and, when the file
+    /// exists, the file's own symbolic links as well.
+    private static func canonicalPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let folder = realpath(AtomicFile.folder(of: path), nil) else { return path }
+        defer { free(folder) }
+        return String(cString: folder) + "/" + (path as NSString).lastPathComponent
     }
 
     /// Returns the folder part of `path`, "." for a bare file name.

@@ -169,12 +169,21 @@ extension Program {
             }
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                let images = names.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                var images: [String] = []
+                for name in names where imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                    // Subfolders are not read, even one named like an image ("shots.jpg/").
+                    let child = (path as NSString).appendingPathComponent(name)
+                    var childIsDirectory: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
+                        continue
+                    }
+                    images.append(child)
+                }
                 if images.isEmpty {
                     inputs.append(ClassifyInput(path: path, error: UsageError("\(path): the folder has no .jpg, .jpeg, .png or .webp files")))
                 }
-                for name in images {
-                    inputs.append(ClassifyInput(path: (path as NSString).appendingPathComponent(name), error: nil))
+                for child in images {
+                    inputs.append(ClassifyInput(path: child, error: nil))
                 }
             } catch {
                 inputs.append(ClassifyInput(path: path, error: UsageError("\(path): cannot list the folder: \(error.localizedDescription)")))

@@ -68,23 +68,42 @@ public struct CommandOutput {
     public mutating func err(_ text: String) { standardError(text) }
 
     /// Writes straight to the process's file descriptors, unbuffered by Foundation.
+    /// A failed write to standard output ends the process with status 1 and a
+    /// message, so lost output never looks like success. Such a write fails on a
+    /// full disk, a closed descriptor, or a closed pipe while SIGPIPE is ignored.
     public static var process: CommandOutput {
-        CommandOutput(standardOutput: { writeAll(1, $0) }, standardError: { writeAll(2, $0) })
+        CommandOutput(
+            standardOutput: { text in
+                let error = writeAll(1, text)
+                if error != 0 { exitAfterFailedOutput(error) }
+            },
+            standardError: { _ = writeAll(2, $0) })
     }
 }
 
-private func writeAll(_ descriptor: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
+/// Writes all of `text` to `descriptor`, retrying short writes and EINTR.
+/// Returns 0, or the errno of the write that failed.
+func writeAll(_ descriptor: Int32, _ text: String) -> Int32 {
+    let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { buffer in
-            write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        let written = bytes.withUnsafeBytes { buffer in
+            write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
         }
         if written < 0 {
             if errno == EINTR { continue }
-            return  // A closed pipe (EPIPE) ends output quietly, as `head` expects.
+            return errno
         }
         offset += written
     }
-    bytes.removeAll()
+    return 0
+}
+
+/// Ends the process after a failed write to standard output. A closed pipe
+/// (EPIPE, as `| head` gives when SIGPIPE is ignored) ends it without a message.
+private func exitAfterFailedOutput(_ error: Int32) -> Never {
+    if error != EPIPE {
+        _ = writeAll(2, "\(Program.name): writing standard output failed: \(String(cString: strerror(error)))\n")
+    }
+    exit(1)
 }

@@ -58,7 +58,14 @@ extension Program {
                     settings: settings,
                     log: { writeError("\(name) download: \($0)\n") },
                     progressOutput: isatty(2) == 1 ? writeError : nil)
-                let result = try downloader.download(repoID: id, revision: revision)
+                let result: DownloadResult
+                do {
+                    result = try downloader.download(repoID: id, revision: revision)
+                } catch let error as HubError {
+                    // A bad --revision is a bad argument, so it exits 2 like a bad REPO_ID.
+                    guard case .invalidRevision = error else { throw error }
+                    throw UsageError(describe(error))
+                }
 
                 let fetchedCount = result.files.filter { !$0.wasCached }.count
                 let total = result.files.reduce(Int64(0)) { $0 + $1.size }

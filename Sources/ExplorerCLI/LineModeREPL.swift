@@ -25,6 +25,10 @@ extension Program {
             }
             output.out(TokenizerFormatting.human(result, tokenizer: tokenizer))
         }
+        if let error = reader.readError {
+            output.err("\(name): \(readFailureMessage(error))\n")
+            return 1
+        }
         return 0
     }
 }

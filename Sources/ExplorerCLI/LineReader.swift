@@ -12,6 +12,9 @@ struct LineReader {
     /// Bytes before this index (from `start`) hold no newline, so a long line is scanned once.
     private var scanned = 0
     private var atEnd = false
+    /// The errno of a failed read, such as EISDIR when standard input is a folder.
+    /// Input ends at a failed read, so callers check this after the last line.
+    private(set) var readError: Int32?
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -53,6 +56,7 @@ struct LineReader {
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
+            if count < 0 { readError = errno }
             if count <= 0 {
                 atEnd = true
                 return
@@ -61,6 +65,11 @@ struct LineReader {
             return
         }
     }
+}
+
+/// Returns the one-line message for a failed read of standard input.
+func readFailureMessage(_ error: Int32) -> String {
+    "reading standard input failed: \(String(cString: strerror(error))); give it a text file or a pipe"
 }
 
 /// Decodes a line as UTF-8, replacing invalid bytes with U+FFFD as Python's

@@ -50,6 +50,12 @@ extension Program {
         // Both outputs are checked before any work, so a bad --png leaves no --out either.
         let tensorFile = try AtomicFile(path: outPath)
         let pngFile = try arguments.value("--png").map { try AtomicFile(path: $0) }
+        if let pngFile, tensorFile.isSameFile(as: pngFile.target) {
+            throw UsageError("--out and --png name the same file '\(pngFile.path)'; give them different names")
+        }
+        for output in [tensorFile] + (pngFile.map { [$0] } ?? []) where output.isSameFile(as: imagePath) {
+            throw UsageError("output '\(output.path)' is the input image; choose another file name")
+        }
 
         let run = try timedPreprocess(imagePath: imagePath, decoder: ImageDecoder(maxPixels: maxPixels),
                                       applyEXIF: !arguments.has("--no-exif"), size: size, repeats: repeats)

@@ -20,6 +20,9 @@ public enum Program {
         guard let first = arguments.first, !first.hasPrefix("-") || first == "-h" || first == "--help" || first == "--version" else {
             return runDefault(arguments, output: &output)
         }
+        if first == "help", arguments.count > 1 {
+            return runHelp(Array(arguments.dropFirst()), output: &output)
+        }
         if first == "-h" || first == "--help" || first == "help" {
             output.out(overview())
             return 0
@@ -55,13 +58,32 @@ public enum Program {
         }
     }
 
+    /// Prints the help of the command named in `arguments`, so `help tokenize` equals `tokenize --help`.
+    static func runHelp(_ arguments: [String], output: inout CommandOutput) -> Int32 {
+        guard arguments.count == 1, let command = commands.first(where: { $0.name == arguments[0] }) else {
+            let names = commands.map(\.name).joined(separator: ", ")
+            output.err("\(name) help: expected one command name (\(names)), got '\(arguments.joined(separator: " "))'\n")
+            return 2
+        }
+        output.out(command.helpText(program: name))
+        return 0
+    }
+
     /// Returns the top-level help: the commands and how to start the explorer.
     public static func overview() -> String {
         var lines = [
             "\(name) \(version): look inside OpenAI's CLIP from a terminal.",
             "",
-            "usage: \(name) [--model M] [--theme NAME]   start the explorer (line mode when input is not a terminal)",
+            "usage: \(name) [--model M] [--theme NAME] [--log FILE]",
             "       \(name) COMMAND [OPTIONS] ...",
+            "",
+            "With no command, the full-screen explorer starts on a terminal; when standard",
+            "input or output is not a terminal, the line-mode REPL tokenizes each input line.",
+            "",
+            "explorer options:",
+            "  --model M      model folder, checkpoint file or cached repository id (default: the demo model)",
+            "  --theme NAME   theme from Themes/ or $XDG_CONFIG_HOME/clip-explorer/themes/, or a .theme path",
+            "  --log FILE     append diagnostics to FILE; the explorer never prints to its terminal",
             "",
             "commands:",
         ]

@@ -133,6 +133,10 @@ extension Program {
             }
         }
         output.out(pending)
+        if let error = reader.readError {
+            output.err("\(name) tokenize: \(readFailureMessage(error))\n")
+            status = 1
+        }
         if repeats > 0 {
             output.err(throughput(of: texts, passes: repeats, tokenizer: tokenizer, contextLength: contextLength, padID: padID))
         }

@@ -6,6 +6,9 @@ import XCTest
 import Glibc
 #endif
 
+/// RLIMIT_AS is an enum case in Glibc's Swift import, and setrlimit takes its raw value.
+private let addressSpaceResource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+
 final class BadInputTests: XCTestCase {
     /// Returns the ImageError case name, with the format after a colon for unsupportedFormat.
     private func caseName(_ error: ImageError) -> String {
@@ -61,6 +64,28 @@ final class BadInputTests: XCTestCase {
         let path = Fixtures.path("images/bad_100000x100000.png")
         XCTAssertThrowsError(try ImageDecoder(maxPixels: .max).decode(path: path)) { error in
             XCTAssertEqual(error as? ImageError, .outOfMemory(path: path, width: 100000, height: 100000))
+        }
+    }
+
+    func testAddressSpaceLimitGivesOutOfMemory() throws {
+        // A baseline JPEG whose frame header declares 30000 x 30000 pixels (2.7 GB of RGB),
+        // decoded under an address-space limit of 1 GB above what the process maps now.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("images/jpeg_baseline_420.jpg"))))
+        let frame = try XCTUnwrap((0..<(bytes.count - 9)).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes.replaceSubrange((frame + 5)..<(frame + 9), with: [0x75, 0x30, 0x75, 0x30])
+
+        let statm = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
+        let mappedPages = try XCTUnwrap(statm.split(separator: " ").first.flatMap { Int($0) })
+        var saved = rlimit()
+        XCTAssertEqual(getrlimit(addressSpaceResource, &saved), 0)
+        var limited = saved
+        limited.rlim_cur = rlim_t(mappedPages * Int(sysconf(Int32(_SC_PAGESIZE))) + (1 << 30))
+        try XCTSkipIf(saved.rlim_max != rlim_t.max && saved.rlim_max < limited.rlim_cur, "the hard limit is already lower")
+        XCTAssertEqual(setrlimit(addressSpaceResource, &limited), 0)
+        defer { setrlimit(addressSpaceResource, &saved) }
+
+        XCTAssertThrowsError(try ImageDecoder(maxPixels: .max).decode(bytes: bytes, name: "tall.jpg")) { error in
+            XCTAssertEqual(error as? ImageError, .outOfMemory(path: "tall.jpg", width: 30000, height: 30000))
         }
     }
 

@@ -201,6 +201,31 @@ final class TorchUnpicklerTests: XCTestCase {
         XCTAssertEqual(rendered, ["1", "-2", "300000", "1099511627776", "1.5", "x", "None", "true"])
     }
 
+    func testLongBeyond64BitsIsRejected() {
+        // pickle.dumps(v, protocol=2) for v = 2**64 - 1, 2**63 and -2**63 - 1: LONG1 with 9 bytes.
+        let cases: [(String, [UInt8])] = [
+            ("2**64 - 1", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00]),
+            ("2**63", [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00]),
+            ("-2**63 - 1", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF]),
+        ]
+        for (value, field) in cases {
+            let bytes: [UInt8] = [0x80, 0x02, 0x8A, 0x09] + field + [0x2E]
+            XCTAssertEqual(message(bytes), "test.pkl: invalid PyTorch checkpoint: pickle integer of 9 bytes at offset 4 does not fit 64 bits",
+                           value)
+        }
+    }
+
+    func testLongAtInt64Limits() throws {
+        // pickle.dumps(2**63 - 1) and pickle.dumps(-2**63), protocol 2: LONG1 with 8 bytes.
+        let maxBytes: [UInt8] = [0x80, 0x02, 0x8A, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x2E]
+        let minBytes: [UInt8] = [0x80, 0x02, 0x8A, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x2E]
+        guard case .int(let maxValue) = try unpickle(maxBytes), case .int(let minValue) = try unpickle(minBytes) else {
+            return XCTFail("expected two integers")
+        }
+        XCTAssertEqual(maxValue, Int.max)
+        XCTAssertEqual(minValue, Int.min)
+    }
+
     func testStackGlobalIsChecked() {
         // SHORT_BINUNICODE 'os', SHORT_BINUNICODE 'system', STACK_GLOBAL, STOP (protocol 4).
         let bytes: [UInt8] = [0x80, 0x04, 0x8C, 0x02, 0x6F, 0x73, 0x8C, 0x06] + Array("system".utf8) + [0x93, 0x2E]

@@ -22,6 +22,14 @@ final class ArgumentParserTests: XCTestCase {
         XCTAssertFalse(parsed.has("--json"))
     }
 
+    func testDashTextSuggestsDoubleDash() {
+        XCTAssertThrowsError(try parseArguments(["-a cat"], options: options)) { error in
+            XCTAssertEqual(error as? UsageError,
+                           UsageError("unknown option '-a cat'; put -- before an argument that starts with '-'"))
+        }
+        XCTAssertEqual(try parseArguments(["--", "-a cat"], options: options).positionals, ["-a cat"])
+    }
+
     func testUnknownOptionRejected() {
         XCTAssertThrowsError(try parseArguments(["--bogus"], options: options)) { error in
             XCTAssertEqual(error as? UsageError, UsageError("unknown option '--bogus'"))

@@ -25,6 +25,17 @@ final class HubCommandsTests: XCTestCase {
         XCTAssertTrue(result.err.contains("invalid repository id 'not-a-repo'"), result.err)
     }
 
+    func testDownloadInvalidRevisionIsUsageError() {
+        setenv("HF_HUB_OFFLINE", "1", 1)
+        defer { unsetenv("HF_HUB_OFFLINE") }
+        for revision in ["", "../main", "a b"] {
+            let result = run(["download", "openai/clip-vit-base-patch32", "--revision", revision])
+            XCTAssertEqual(result.status, 2, revision)
+            XCTAssertTrue(result.err.hasPrefix("clip-explorer download: invalid revision '\(revision)': expected a branch, tag or commit hash\n"),
+                          result.err)
+        }
+    }
+
     func testDownloadHelpListsKnownModels() {
         let result = run(["download", "--help"])
         XCTAssertEqual(result.status, 0)

@@ -87,6 +87,19 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(result.errors.contains("looked for"), result.errors)
     }
 
+    func testFolderListingSkipsSubfolders() throws {
+        let folder = NSTemporaryDirectory() + "classify-list-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/shots.jpg", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["b.PNG", "a.jpg", "notes.txt"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/" + name, contents: Data()))
+        }
+
+        let inputs = Program.listInputs([folder])
+        XCTAssertEqual(inputs.map { ($0.path as NSString).lastPathComponent }, ["a.jpg", "b.PNG"])
+        XCTAssertTrue(inputs.allSatisfy { $0.error == nil })
+    }
+
     func testClassifyJSONLinesWithError() throws {
         let result = run(["classify", "--model", Self.model, "--labels", "cat, dog,car", "--top", "2", "--json", "--no-progress",
                           Self.images.path])

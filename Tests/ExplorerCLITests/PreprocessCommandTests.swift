@@ -155,6 +155,44 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertNil(contents(folder + "/t.f32"), "the tensor must not be written when the PNG output is invalid")
     }
 
+    func testFileAsOutputFolderSaysNotADirectory() {
+        let out = imagePath + "/t.f32"
+        let result = run(["preprocess", imagePath, "--out", out, "--size", "8"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.err, "clip-explorer preprocess: \(out): cannot create a file in its folder: Not a directory\n")
+    }
+
+    func testEmptyOutputNameExitsTwo() throws {
+        let result = run(["preprocess", imagePath, "--out", "", "--size", "8"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.hasPrefix("clip-explorer preprocess: empty output file name; give a file name such as tensor.f32\n"),
+                      result.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["image.png"])
+    }
+
+    func testSameFileForTensorAndPNGExitsTwo() throws {
+        let out = folder + "/t.f32"
+        let result = run(["preprocess", imagePath, "--out", out, "--png", folder + "/../" + (folder as NSString).lastPathComponent + "/t.f32",
+                          "--size", "8"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.contains("--out and --png name the same file"), result.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["image.png"])
+    }
+
+    func testInputImageAsOutputExitsTwo() throws {
+        let link = folder + "/link.png"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "image.png")
+        let before = contents(imagePath)
+
+        for arguments in [["--out", imagePath], ["--out", folder + "/t.f32", "--png", link]] {
+            let result = run(["preprocess", imagePath, "--size", "8"] + arguments)
+            XCTAssertEqual(result.status, 2, arguments.joined(separator: " "))
+            XCTAssertTrue(result.err.contains("is the input image; choose another file name"), result.err)
+        }
+        XCTAssertEqual(contents(imagePath), before)
+        XCTAssertNil(contents(folder + "/t.f32"))
+    }
+
     func testSymbolicLinkOutputWritesItsTarget() throws {
         let target = folder + "/target.f32", link = folder + "/link.f32"
         _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8))

@@ -313,7 +313,9 @@ struct RestrictedUnpickler {
         guard count <= 8 else {
             let negative = field.last.map { $0 & 0x80 != 0 } ?? false
             let padding: UInt8 = negative ? 0xFF : 0
-            guard field[8...].allSatisfy({ $0 == padding }) else {
+            // The value fits only when the bytes past the eighth are sign extension
+            // and the eighth byte's top bit carries the same sign, so 2**64 - 1 fails.
+            guard field[8...].allSatisfy({ $0 == padding }), (field[7] & 0x80 != 0) == negative else {
                 throw invalid("pickle integer of \(count) bytes at offset \(position - count) does not fit 64 bits")
             }
             return try Self.signedValue(Array(field.prefix(8)), negativeHint: negative)
