@@ -18,23 +18,6 @@ extension Program {
         .value("--frames", "N", help: "frames to time with --bench-ui (default 200)"),
     ]
 
-    static let explorerHelp = """
-        Starts the full-screen explorer: type a prompt and watch its tokens, \
-        load an image with :image PATH and rank labels against it.
-
-        usage: \(name) [--model PATH] [--theme NAME] [--log FILE]
-
-        options:
-          --model PATH   model folder or checkpoint file (default: the bundled demo model)
-          --theme NAME   theme from Themes/ or $XDG_CONFIG_HOME/clip-explorer/themes/, or a .theme path
-          --log FILE     append diagnostics to FILE; the explorer never prints to its terminal
-          -h, --help     show this help
-
-        Inside, press F1 for keys and commands. When standard input is not a
-        terminal, the line-mode REPL runs instead.
-
-        """
-
     /// Parses the explorer's options and runs it on the terminal.
     static func runExplorer(_ arguments: [String], output: inout CommandOutput) -> Int32 {
         let parsed: ParsedArguments
@@ -51,7 +34,7 @@ extension Program {
             return 1
         }
         if parsed.helpRequested {
-            output.out(explorerHelp)
+            output.out(overview())
             return 0
         }
 
