@@ -14,7 +14,8 @@ final class ExplorerLaunchTests: XCTestCase {
     func testHelpWithoutTerminal() {
         let result = run(["--model", "x", "--help"])
         XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.out.contains("usage: clip-explorer [--model PATH] [--theme NAME] [--log FILE]"), result.out)
+        XCTAssertEqual(result.out, Program.overview())
+        XCTAssertTrue(result.out.contains("usage: clip-explorer [--model M] [--theme NAME] [--log FILE]"), result.out)
         XCTAssertEqual(result.err, "")
     }
 
