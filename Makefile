@@ -1,6 +1,6 @@
 # The README's commands. Each target first installs any missing Debian packages.
 SWIFT ?= swift
-DEBIAN_PACKAGES = libopenblas-dev libncurses-dev libjpeg62-turbo-dev libpng-dev libwebp-dev zlib1g-dev pkg-config tmux
+DEBIAN_PACKAGES = libopenblas-dev libncurses-dev libjpeg62-turbo-dev libpng-dev libwebp-dev zlib1g-dev libcurl4 pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build run test bench clean
@@ -18,9 +18,13 @@ build: setup
 run: build
 	$(SWIFT) run -c release --skip-build clip-explorer $(ARGS)
 
+# Each test runs in its own process (--parallel), so tests that set
+# environment variables or start servers cannot disturb one another.
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	@status=0; $(SWIFT) test --skip-build --parallel --num-workers 2 --disable-swift-testing \
+		--xunit-output .build/xunit.xml || status=$$?; \
+	sh tools/test-summary.sh .build/xunit.xml; exit $$status
 
 # Benchmarks compare against the Python references, so they need the packages
 # listed in tools/requirements.txt (pip install -r tools/requirements.txt).

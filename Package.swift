@@ -58,7 +58,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "CLIPTokenizerTests", dependencies: ["CLIPTokenizer"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLIPImageTests", dependencies: ["CLIPImage"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLIPImageTests", dependencies: ["CLIPImage", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPModelTests", dependencies: ["CLIPModel"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLIPHubTests", dependencies: ["CLIPHub"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExplorerUITests", dependencies: ["ExplorerUI"]),

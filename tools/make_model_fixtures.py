@@ -6,6 +6,7 @@ Tests/CLIPModelTests/Fixtures/models/, one per layout, dtype and activation:
 
   hf-f32-quickgelu       transformers folder, F32, QuickGELU, eos_token_id 2 (highest-id pooling)
   hf-sharded-f16-gelu    transformers folder, F16 shards + index, GELU, eos_token_id 49407 (first-eos pooling)
+  hf-torch-f16-gelu      the same weights as pytorch_model.bin (torch.save zip archive)
   st-bf16-quickgelu      sentence-transformers folder (modules.json -> 0_CLIPModel/), BF16
   openclip-f16-gelu      open_clip hub folder (open_clip_config.json + open_clip_model.safetensors), F16
   openai-bf16-bare.safetensors  bare file with OpenAI names, BF16, heads inferred as width / 64
@@ -75,7 +76,7 @@ def perturb(model, generator):
 
 
 def round_to(model, dtype):
-    """Round every parameter to `dtype` and back, so float32 compute sees the stored values."""
+    """Round every parameter to `dtype` and back, so the float32 reference uses the stored values."""
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.copy_(parameter.to(dtype).to(torch.float32))
@@ -241,6 +242,14 @@ def build_fixtures():
     round_to(model, torch.float16)
     save_hf(model, os.path.join(models_dir, "hf-sharded-f16-gelu"), "F16", shard=True)
     records.append(record("hf-sharded-f16-gelu", "huggingFace", "F16", "gelu", "first 49407", hf_reference(model, ids, images)))
+    # The same weights as a torch.save pytorch_model.bin, read through TorchCheckpoint.
+    folder = os.path.join(models_dir, "hf-torch-f16-gelu")
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    shutil.copy(os.path.join(models_dir, "hf-sharded-f16-gelu", "config.json"), folder)
+    torch.save({k: v.to(torch.float16) for k, v in model.state_dict().items()}, os.path.join(folder, "pytorch_model.bin"))
+    records.append(dict(records[-1], name="hf-torch-f16-gelu"))
 
     model = hf_model("quick_gelu", eos_token_id=2, seed=3)
     round_to(model, torch.bfloat16)

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Write the PyTorch checkpoint fixtures for CLIPModelTests (Torch*.swift).
 
-Valid archives are written by torch.save and torch.jit.save, and expected.json
-records every tensor's dtype, shape and values (as float32, row-major), so the
-Swift reader is checked value for value. Hostile archives are built by hand
-from a valid one, and hostile.json says which error each must raise.
+Valid archives are written by torch.save and torch.jit.save. expected.json
+records every tensor's dtype and shape, and values.f32 its values (float32,
+row-major), so the Swift reader is checked value for value. Hostile archives are built by hand
+from a valid one, and hostile.json names the error each must raise.
 
 Usage: python3 tools/make_torch_fixtures.py [OUTPUT_DIR]
 (default Tests/CLIPModelTests/Fixtures/torch). Needs torch (tools/requirements.txt).
@@ -25,13 +25,20 @@ warnings.filterwarnings("ignore")
 torch.manual_seed(7)
 
 
+# Expected values of every tensor, as float32 little-endian, concatenated;
+# expected.json gives each tensor's element offset into values.f32.
+EXPECTED_VALUES = bytearray()
+
+
 def expected_entry(tensor):
-    values = tensor.detach().to(torch.float32).contiguous().reshape(-1).tolist()
+    values = tensor.detach().to(torch.float32).contiguous().reshape(-1)
     dtype = {
         torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
         torch.float64: "F64", torch.int64: "I64", torch.int32: "I32", torch.uint8: "U8",
     }[tensor.dtype]
-    return {"dtype": dtype, "shape": list(tensor.shape), "values": values}
+    offset = len(EXPECTED_VALUES) // 4
+    EXPECTED_VALUES.extend(struct.pack("<%df" % values.numel(), *values.tolist()))
+    return {"dtype": dtype, "shape": list(tensor.shape), "offset": offset, "count": values.numel()}
 
 
 def small_state_dict(dtype):
@@ -153,6 +160,32 @@ def write_recompressed(out, expected):
         expected[name] = expected["state_f32.pt"]
 
 
+def write_openai_traced(out, expected):
+    """A traced copy of OpenAI's CLIP class, the way OpenAI's ViT-B-32.pt was
+    made (torch.jit.trace, then save), at the smallest size the class allows:
+    widths of 64 because it uses one attention head per 64 channels."""
+    import importlib.util
+    import types
+
+    # clip/__init__.py imports pkg_resources, missing from current setuptools;
+    # load clip/model.py by path so only the model class is needed.
+    sys.modules.setdefault("pkg_resources", types.SimpleNamespace(packaging=None))
+    spec = importlib.util.find_spec("clip")
+    model_path = os.path.join(os.path.dirname(spec.origin), "model.py")
+    module_spec = importlib.util.spec_from_file_location("openai_clip_model", model_path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+
+    torch.manual_seed(3)
+    model = module.CLIP(embed_dim=16, image_resolution=16, vision_layers=1, vision_width=64, vision_patch_size=8,
+                        context_length=8, vocab_size=50, transformer_width=64, transformer_heads=1,
+                        transformer_layers=1).eval()
+    traced = torch.jit.trace(model, (torch.randn(1, 3, 16, 16), torch.randint(0, 50, (1, 8))))
+    traced.save(os.path.join(out, "openai_traced.pt"))
+    loaded = torch.jit.load(os.path.join(out, "openai_traced.pt"))
+    expected["openai_traced.pt"] = {k: expected_entry(v) for k, v in loaded.state_dict().items()}
+
+
 # MARK: hostile archives
 
 def archive_entries(path):
@@ -269,6 +302,20 @@ def write_hostile(out, source, hostile):
     open(os.path.join(out, path), "wb").write(bytes(data))
     hostile[path] = {"error": "invalidArchive", "contains": "CRC-32", "onRead": "linear.weight"}
 
+    # A deflate entry that declares far more bytes than deflate can expand to.
+    deflated = os.path.join(out, "state_f32_deflate.pt")
+    data = bytearray(open(deflated, "rb").read())
+    with zipfile.ZipFile(deflated) as archive:
+        info = next(i for i in archive.infolist() if i.filename.endswith("data.pkl"))
+    name = info.filename.encode()
+    cd = data.index(b"PK\x01\x02")
+    while data[cd + 46:cd + 46 + len(name)] != name:
+        cd = data.index(b"PK\x01\x02", cd + 4)
+    struct.pack_into("<I", data, cd + 24, 0xFFFFFFF0)
+    path = "hostile_inflated_size.pt"
+    open(os.path.join(out, path), "wb").write(bytes(data))
+    hostile[path] = {"error": "invalidArchive", "contains": "more than deflate can expand"}
+
     # The format before PyTorch 1.6: a bare pickle stream, not a zip archive.
     path = "legacy_format.pt"
     torch.save({"w": torch.ones(2)}, os.path.join(out, path), _use_new_zipfile_serialization=False)
@@ -281,9 +328,12 @@ def main():
     expected, hostile = {}, {}
     write_valid(out, expected)
     write_recompressed(out, expected)
+    write_openai_traced(out, expected)
     write_hostile(out, os.path.join(out, "state_f32.pt"), hostile)
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump({"torch": torch.__version__, "files": expected}, f, indent=1, sort_keys=True)
+    with open(os.path.join(out, "values.f32"), "wb") as f:
+        f.write(bytes(EXPECTED_VALUES))
     with open(os.path.join(out, "hostile.json"), "w") as f:
         json.dump(hostile, f, indent=1, sort_keys=True)
 

@@ -7,11 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cic_free_pixels(cic_image *image) {
-    free(image->pixels);
-    image->pixels = NULL;
-}
-
 void cic_set_message(cic_image *image, const char *format, ...) {
     va_list arguments;
     va_start(arguments, format);
@@ -44,10 +39,8 @@ cic_status cic_check_size(cic_image *image, uint64_t width, uint64_t height, uin
     return CIC_OK;
 }
 
-uint8_t *cic_allocate_rgb(cic_image *image) {
-    size_t count = (size_t)image->width * (size_t)image->height * 3;
-    image->pixels = malloc(count);
-    return image->pixels;
+int cic_output_fits(const cic_image *image, size_t out_size) {
+    return out_size == (size_t)image->width * (size_t)image->height * 3;
 }
 
 void cic_gray_to_rgb(uint8_t *out, const uint8_t *gray, size_t count) {

@@ -9,8 +9,8 @@ void cic_add_warning(cic_image *image, const char *text);
 /// an allocation can hold.
 cic_status cic_check_size(cic_image *image, uint64_t width, uint64_t height, uint64_t max_pixels);
 
-/// Allocates width x height x 3 bytes for `image->pixels`, or returns NULL.
-uint8_t *cic_allocate_rgb(cic_image *image);
+/// Returns nonzero when `out_size` is width x height x 3 bytes.
+int cic_output_fits(const cic_image *image, size_t out_size);
 
 void cic_gray_to_rgb(uint8_t *out, const uint8_t *gray, size_t count);
 void cic_inverted_cmyk_to_rgb(uint8_t *out, const uint8_t *cmyk, size_t count);

@@ -46,7 +46,8 @@ static void jpeg_glue_emit_message(j_common_ptr info, int level) {
     cic_add_warning(glue->image, text);
 }
 
-cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels, cic_image *image) {
+cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
+                           cic_image *image) {
     struct jpeg_decompress_struct info;
     jpeg_glue glue;
     memset(&glue, 0, sizeof glue);
@@ -59,7 +60,6 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     uint8_t *volatile cmyk_row = NULL;
     if (setjmp(glue.jump)) {
         free(cmyk_row);
-        cic_free_pixels(image);
         jpeg_destroy_decompress(&info);
         return glue.missing_scan_data ? CIC_ERROR_TRUNCATED : CIC_ERROR_INVALID;
     }
@@ -92,9 +92,13 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
         return CIC_ERROR_UNSUPPORTED;
     }
 
-    if (!cic_allocate_rgb(image)) {
+    if (!out || !cic_output_fits(image, out_size)) {
         jpeg_destroy_decompress(&info);
-        return CIC_ERROR_OUT_OF_MEMORY;
+        if (!out) {
+            return CIC_OK;  // header only
+        }
+        cic_set_message(image, "the output buffer does not hold %d x %d RGB pixels", image->width, image->height);
+        return CIC_ERROR_INVALID;
     }
     jpeg_start_decompress(&info);
 
@@ -102,31 +106,31 @@ cic_status cic_decode_jpeg(const uint8_t *data, size_t size, uint64_t max_pixels
     if (components == 4) {
         cmyk_row = malloc(width * 4);
         if (!cmyk_row) {
-            cic_free_pixels(image);
             jpeg_destroy_decompress(&info);
             return CIC_ERROR_OUT_OF_MEMORY;
         }
     }
     while (info.output_scanline < info.output_height) {
-        uint8_t *out = image->pixels + (size_t)info.output_scanline * width * 3;
-        JSAMPROW row = components == 4 ? cmyk_row : out;
+        uint8_t *rgb_row = out + (size_t)info.output_scanline * width * 3;
+        JSAMPROW row = components == 4 ? cmyk_row : rgb_row;
         jpeg_read_scanlines(&info, &row, 1);
         if (components == 1) {
-            cic_gray_to_rgb(out, out, width);
+            cic_gray_to_rgb(rgb_row, rgb_row, width);
         } else if (components == 4) {
-            cic_inverted_cmyk_to_rgb(out, cmyk_row, width);
+            cic_inverted_cmyk_to_rgb(rgb_row, cmyk_row, width);
         }
     }
     jpeg_finish_decompress(&info);
     free(cmyk_row);
     jpeg_destroy_decompress(&info);
 
-    // libjpeg fills a scan that ran out of data with gray and only warns;
-    // that is a truncated file. A file that lacks only its end marker has
+    // libjpeg fills a scan that ran out of data with gray and only warns,
+    // which means a truncated file. A file that lacks only its end marker has
     // every scan and decodes with a warning.
+    // NOTE: a progressive file cut exactly between two scans also passes here
+    // with a warning, because the file does not record how many scans follow.
     if (glue.missing_scan_data) {
-        cic_set_message(image, "the data ends inside a scan (truncated file)");
-        cic_free_pixels(image);
+        cic_set_message(image, "the data ends inside a scan");
         return CIC_ERROR_TRUNCATED;
     }
     return CIC_OK;

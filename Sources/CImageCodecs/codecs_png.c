@@ -33,7 +33,7 @@ static void png_glue_read(png_structp png, png_bytep out, size_t length) {
     png_glue *glue = png_get_io_ptr(png);
     if (length > glue->size - glue->offset) {
         glue->truncated = 1;
-        png_error(png, "the data ends before the image does (truncated file)");
+        png_error(png, "the data ends before the image does");
     }
     memcpy(out, glue->data + glue->offset, length);
     glue->offset += length;
@@ -58,7 +58,8 @@ static const char *pillow_mode(int color_type, int bit_depth) {
 // Converts rows that libpng has reduced to 8 bits and one byte per sample
 // (png_set_strip_16 keeps the high byte, png_set_packing unpacks 1, 2 and
 // 4-bit samples without scaling them).
-static void convert_rows(png_structp png, png_infop info, png_glue *glue, int color_type, int bit_depth) {
+static void convert_rows(png_structp png, png_infop info, png_glue *glue, int color_type, int bit_depth,
+                         uint8_t *pixels) {
     cic_image *image = glue->image;
     size_t width = (size_t)image->width;
     png_colorp palette = NULL;
@@ -72,7 +73,7 @@ static void convert_rows(png_structp png, png_infop info, png_glue *glue, int co
 
     for (size_t y = 0; y < (size_t)image->height; y++) {
         const uint8_t *in = glue->rows[y];
-        uint8_t *out = image->pixels + y * width * 3;
+        uint8_t *out = pixels + y * width * 3;
         for (size_t x = 0; x < width; x++) {
             switch (color_type) {
             case PNG_COLOR_TYPE_GRAY: {
@@ -107,7 +108,8 @@ static void convert_rows(png_structp png, png_infop info, png_glue *glue, int co
     }
 }
 
-cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, cic_image *image) {
+cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
+                          cic_image *image) {
     png_glue glue;
     memset(&glue, 0, sizeof glue);
     glue.data = data;
@@ -126,7 +128,6 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (setjmp(png_jmpbuf(png))) {
         free(glue.rows);
         free(glue.raw);
-        cic_free_pixels(image);
         png_destroy_read_struct(&png, &info, NULL);
         return glue.truncated ? CIC_ERROR_TRUNCATED : CIC_ERROR_INVALID;
     }
@@ -142,6 +143,14 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
         return status;
     }
     snprintf(image->mode, sizeof image->mode, "%s", pillow_mode(color_type, bit_depth));
+    if (!out || !cic_output_fits(image, out_size)) {
+        png_destroy_read_struct(&png, &info, NULL);
+        if (!out) {
+            return CIC_OK;  // header only
+        }
+        cic_set_message(image, "the output buffer does not hold %d x %d RGB pixels", image->width, image->height);
+        return CIC_ERROR_INVALID;
+    }
 
     // No gamma, sBIT or tRNS transforms: Pillow applies none of them.
     if (bit_depth == 16) {
@@ -156,10 +165,9 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     size_t row_bytes = png_get_rowbytes(png, info);
     glue.raw = malloc(row_bytes * (size_t)height);
     glue.rows = malloc(sizeof(png_bytep) * (size_t)height);
-    if (!glue.raw || !glue.rows || !cic_allocate_rgb(image)) {
+    if (!glue.raw || !glue.rows) {
         free(glue.rows);
         free(glue.raw);
-        cic_free_pixels(image);
         png_destroy_read_struct(&png, &info, NULL);
         return CIC_ERROR_OUT_OF_MEMORY;
     }
@@ -171,7 +179,7 @@ cic_status cic_decode_png(const uint8_t *data, size_t size, uint64_t max_pixels,
     // still decodes.
     png_read_image(png, glue.rows);
 
-    convert_rows(png, info, &glue, color_type, bit_depth);
+    convert_rows(png, info, &glue, color_type, bit_depth, out);
     free(glue.rows);
     free(glue.raw);
     png_destroy_read_struct(&png, &info, NULL);
@@ -202,6 +210,7 @@ cic_status cic_write_png_rgb(const char *path, const uint8_t *rgb, int32_t width
         snprintf(message, 256, "cannot open for writing");
         return CIC_ERROR_INVALID;
     }
+
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &glue, png_write_error, png_write_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
@@ -215,15 +224,18 @@ cic_status cic_write_png_rgb(const char *path, const uint8_t *rgb, int32_t width
         fclose(file);
         return CIC_ERROR_INVALID;
     }
+
     png_init_io(png, file);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
+
     for (int32_t y = 0; y < height; y++) {
         png_write_row(png, rgb + (size_t)y * (size_t)width * 3);
     }
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
+
     if (fclose(file) != 0) {
         snprintf(message, 256, "write failed (disk full?)");
         return CIC_ERROR_INVALID;

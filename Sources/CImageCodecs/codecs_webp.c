@@ -4,11 +4,12 @@
 #include <string.h>
 #include <webp/decode.h>
 
-cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels, cic_image *image) {
+cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels, uint8_t *out, size_t out_size,
+                           cic_image *image) {
     WebPBitstreamFeatures features;
     VP8StatusCode code = WebPGetFeatures(data, size, &features);
     if (code == VP8_STATUS_NOT_ENOUGH_DATA) {
-        cic_set_message(image, "the data ends inside the WebP header (truncated file)");
+        cic_set_message(image, "the data ends inside the header");
         return CIC_ERROR_TRUNCATED;
     }
     if (code != VP8_STATUS_OK) {
@@ -25,15 +26,17 @@ cic_status cic_decode_webp(const uint8_t *data, size_t size, uint64_t max_pixels
     }
     strcpy(image->mode, features.has_alpha ? "RGBA" : "RGB");
 
-    if (!cic_allocate_rgb(image)) {
-        return CIC_ERROR_OUT_OF_MEMORY;
+    if (!out || !cic_output_fits(image, out_size)) {
+        if (!out) {
+            return CIC_OK;  // header only
+        }
+        cic_set_message(image, "the output buffer does not hold %d x %d RGB pixels", image->width, image->height);
+        return CIC_ERROR_INVALID;
     }
     // Decoding straight to RGB drops alpha without compositing, as
     // Pillow's convert("RGB") does.
     size_t stride = (size_t)image->width * 3;
-    size_t length = stride * (size_t)image->height;
-    if (!WebPDecodeRGBInto(data, size, image->pixels, length, (int)stride)) {
-        cic_free_pixels(image);
+    if (!WebPDecodeRGBInto(data, size, out, out_size, (int)stride)) {
         cic_set_message(image, "libwebp could not decode the image data (damaged or truncated file)");
         return CIC_ERROR_INVALID;
     }

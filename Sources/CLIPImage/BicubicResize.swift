@@ -22,9 +22,11 @@ private func bicubicKernel(_ value: Double) -> Double {
     return 0
 }
 
-/// The taps of one resampling pass: for output index i, input samples
-/// first[i] ..< first[i] + count[i], weighted by weights[i * kernelSize ..< ...].
+/// The taps of one resampling pass for the output indices in `outputs`: for
+/// output index i, input samples first[i - o] ..< first[i - o] + count[i - o],
+/// weighted by weights[(i - o) * kernelSize ..< ...], where o is outputs.lowerBound.
 struct ResampleTaps {
+    let outputs: Range<Int>
     let kernelSize: Int
     let first: [Int]
     let count: [Int]
@@ -32,19 +34,20 @@ struct ResampleTaps {
 
     /// Computes the taps that map `inputSize` samples to `outputSize`, as
     /// Pillow's precompute_coeffs and normalize_coeffs_8bpc do for the box
-    /// (0, inputSize).
-    init(inputSize: Int, outputSize: Int) {
+    /// (0, inputSize), for the indices in `outputs` only. A window keeps the
+    /// tables small when one side is resized to millions of pixels.
+    init(inputSize: Int, outputSize: Int, outputs: Range<Int>) {
         let scale = Double(inputSize) / Double(outputSize)
         let filterScale = max(scale, 1.0)
         let support = 2.0 * filterScale
         let kernelSize = Int(support.rounded(.up)) * 2 + 1
         let inverseFilterScale = 1.0 / filterScale
 
-        var first = [Int](repeating: 0, count: outputSize)
-        var count = [Int](repeating: 0, count: outputSize)
-        var weights = [Int32](repeating: 0, count: outputSize * kernelSize)
+        var first = [Int](repeating: 0, count: outputs.count)
+        var count = [Int](repeating: 0, count: outputs.count)
+        var weights = [Int32](repeating: 0, count: outputs.count * kernelSize)
         var row = [Double](repeating: 0, count: kernelSize)
-        for output in 0..<outputSize {
+        for (slot, output) in outputs.enumerated() {
             let center = (Double(output) + 0.5) * scale
             // Int(_:) truncates toward zero like C's (int) cast, which Pillow uses to round here.
             let low = max(Int(center - support + 0.5), 0)
@@ -61,15 +64,22 @@ struct ResampleTaps {
                 let normalized = total != 0 ? row[tap] / total : row[tap]
                 let scaled = normalized * Double(1 << precisionBits)
                 // Rounds half away from zero, then truncates, as Pillow does.
-                weights[output * kernelSize + tap] = Int32(normalized < 0 ? scaled - 0.5 : scaled + 0.5)
+                weights[slot * kernelSize + tap] = Int32(normalized < 0 ? scaled - 0.5 : scaled + 0.5)
             }
-            first[output] = low
-            count[output] = taps
+            first[slot] = low
+            count[slot] = taps
         }
+        self.outputs = outputs
         self.kernelSize = kernelSize
         self.first = first
         self.count = count
         self.weights = weights
+    }
+
+    /// Returns the input samples that output index `output` reads.
+    func sources(of output: Int) -> Range<Int> {
+        let slot = output - outputs.lowerBound
+        return first[slot]..<(first[slot] + count[slot])
     }
 }
 
@@ -85,66 +95,109 @@ extension RGBImage {
     /// filter, pixel for pixel what `Image.resize((width, height), Image.BICUBIC)`
     /// returns for an RGB image in Pillow 13.
     public func resizedBicubic(width newWidth: Int, height newHeight: Int) -> RGBImage {
-        precondition(width > 0 && height > 0 && newWidth > 0 && newHeight > 0, "resize of an empty image")
-        if newWidth == width && newHeight == height {
-            return self
-        }
-        let vertical = ResampleTaps(inputSize: height, outputSize: newHeight)
+        resizedBicubic(width: newWidth, height: newHeight, columns: 0..<newWidth, rows: 0..<newHeight)
+    }
 
-        var current = self
-        var rowShift = 0
-        if newWidth != width {
-            // Only rows firstRow ..< lastRow feed the vertical pass.
-            let firstRow = vertical.first[0]
-            let lastRow = vertical.first[newHeight - 1] + vertical.count[newHeight - 1]
-            current = resampleHorizontally(to: newWidth, rows: firstRow..<lastRow)
-            rowShift = firstRow
+    /// Returns only `columns` x `rows` of the resized image. Each output pixel
+    /// is computed exactly as in the full resize, so a center crop taken this
+    /// way equals cropping the full result, without computing the rest.
+    func resizedBicubic(width newWidth: Int, height newHeight: Int, columns: Range<Int>, rows: Range<Int>) -> RGBImage {
+        precondition(width > 0 && height > 0 && newWidth > 0 && newHeight > 0, "resize of an empty image")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= newWidth && !columns.isEmpty, "columns outside the output")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= newHeight && !rows.isEmpty, "rows outside the output")
+
+        let horizontal = newWidth != width ? ResampleTaps(inputSize: width, outputSize: newWidth, outputs: columns) : nil
+        let vertical = newHeight != height ? ResampleTaps(inputSize: height, outputSize: newHeight, outputs: rows) : nil
+
+        // The source rows that the output rows read: all taps of the vertical pass, or the rows themselves.
+        var sourceRows = rows
+        if let vertical {
+            sourceRows = vertical.sources(of: rows.lowerBound).lowerBound..<vertical.sources(of: rows.upperBound - 1).upperBound
         }
-        if newHeight != height {
-            current = current.resampleVertically(vertical, rowShift: rowShift, width: newWidth, height: newHeight)
+
+        var current: RGBImage
+        if let horizontal {
+            current = resampleHorizontally(horizontal, rows: sourceRows)
+        } else {
+            current = cropped(columns: columns, rows: sourceRows)
+        }
+        if let vertical {
+            current = current.resampleVertically(vertical, rowShift: sourceRows.lowerBound)
         }
         return current
     }
 
-    private func resampleHorizontally(to newWidth: Int, rows: Range<Int>) -> RGBImage {
-        let taps = ResampleTaps(inputSize: width, outputSize: newWidth)
-        var out = [UInt8](repeating: 0, count: newWidth * rows.count * 3)
-        let inputStride = width * 3
+    /// Returns the pixels in `columns` x `rows`.
+    func cropped(columns: Range<Int>, rows: Range<Int>) -> RGBImage {
+        if columns == 0..<width && rows == 0..<height {
+            return self
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(columns.count * rows.count * 3)
+        for row in rows {
+            let start = (row * width + columns.lowerBound) * 3
+            out.append(contentsOf: pixels[start..<(start + columns.count * 3)])
+        }
+        return RGBImage(width: columns.count, height: rows.count, pixels: out)
+    }
+
+    /// Runs the horizontal pass over source `rows`, computing the output columns of `taps`.
+    private func resampleHorizontally(_ taps: ResampleTaps, rows: Range<Int>) -> RGBImage {
+        let columns = taps.outputs
+        let outWidth = columns.count
+        var out = [UInt8](repeating: 0, count: outWidth * rows.count * 3)
+        // One source row split into R, G and B planes, so each dot product
+        // below reads contiguous bytes and the compiler can vectorize it.
+        var planes = [UInt8](repeating: 0, count: width * 3)
         let half: Int32 = 1 << (precisionBits - 1)
+        let inputWidth = width
 
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
-                taps.weights.withUnsafeBufferPointer { weights in
-                    for (outRow, row) in rows.enumerated() {
-                        let rowStart = row * inputStride
-                        for x in 0..<newWidth {
-                            let low = taps.first[x], count = taps.count[x]
-                            let kernel = x * taps.kernelSize
-                            var red = half, green = half, blue = half
-                            var index = rowStart + low * 3
-                            for tap in 0..<count {
-                                let weight = weights[kernel + tap]
-                                red = red &+ Int32(source[index]) &* weight
-                                green = green &+ Int32(source[index + 1]) &* weight
-                                blue = blue &+ Int32(source[index + 2]) &* weight
-                                index += 3
+                planes.withUnsafeMutableBufferPointer { planes in
+                    taps.weights.withUnsafeBufferPointer { weights in
+                        taps.first.withUnsafeBufferPointer { first in
+                            taps.count.withUnsafeBufferPointer { count in
+                                guard let planeBase = planes.baseAddress, let weightBase = weights.baseAddress else { return }
+                                // Only the source columns that the output columns read.
+                                let sourceColumns = taps.sources(of: columns.lowerBound).lowerBound
+                                    ..< taps.sources(of: columns.upperBound - 1).upperBound
+                                for (outRow, row) in rows.enumerated() {
+                                    let rowStart = row * inputWidth * 3
+                                    for x in sourceColumns {
+                                        planes[x] = source[rowStart + x * 3]
+                                        planes[inputWidth + x] = source[rowStart + x * 3 + 1]
+                                        planes[2 * inputWidth + x] = source[rowStart + x * 3 + 2]
+                                    }
+                                    for outColumn in 0..<outWidth {
+                                        let kernel = weightBase + outColumn * taps.kernelSize
+                                        let low = first[outColumn], tapCount = count[outColumn]
+                                        let to = (outRow * outWidth + outColumn) * 3
+                                        for channel in 0..<3 {
+                                            let samples = planeBase + channel * inputWidth + low
+                                            var sum = half
+                                            for tap in 0..<tapCount {
+                                                sum = sum &+ Int32(samples[tap]) &* kernel[tap]
+                                            }
+                                            target[to + channel] = clip8(sum)
+                                        }
+                                    }
+                                }
                             }
-                            let to = (outRow * newWidth + x) * 3
-                            target[to] = clip8(red)
-                            target[to + 1] = clip8(green)
-                            target[to + 2] = clip8(blue)
                         }
                     }
                 }
             }
         }
-        return RGBImage(width: newWidth, height: rows.count, pixels: out)
+        return RGBImage(width: outWidth, height: rows.count, pixels: out)
     }
 
-    /// The vertical pass. `rowShift` is the source row that this image's row 0 stands for.
-    private func resampleVertically(_ taps: ResampleTaps, rowShift: Int, width newWidth: Int, height newHeight: Int) -> RGBImage {
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight * 3)
+    /// Runs the vertical pass, computing the output rows of `taps`. `rowShift`
+    /// is the source row of this image's row 0.
+    private func resampleVertically(_ taps: ResampleTaps, rowShift: Int) -> RGBImage {
+        let rows = taps.outputs
         let stride = width * 3
+        var out = [UInt8](repeating: 0, count: stride * rows.count)
         let half: Int32 = 1 << (precisionBits - 1)
         var sums = [Int32](repeating: 0, count: stride)
 
@@ -152,19 +205,19 @@ extension RGBImage {
             out.withUnsafeMutableBufferPointer { target in
                 sums.withUnsafeMutableBufferPointer { sums in
                     taps.weights.withUnsafeBufferPointer { weights in
-                        for y in 0..<newHeight {
-                            let low = taps.first[y] - rowShift, count = taps.count[y]
-                            let kernel = y * taps.kernelSize
+                        for outRow in 0..<rows.count {
+                            let low = taps.first[outRow] - rowShift, tapCount = taps.count[outRow]
+                            let kernel = outRow * taps.kernelSize
                             for i in 0..<stride { sums[i] = half }
                             // Row by row, so the inner loop runs over contiguous bytes.
-                            for tap in 0..<count {
+                            for tap in 0..<tapCount {
                                 let weight = weights[kernel + tap]
                                 let rowStart = (low + tap) * stride
                                 for i in 0..<stride {
                                     sums[i] = sums[i] &+ Int32(source[rowStart + i]) &* weight
                                 }
                             }
-                            let outStart = y * stride
+                            let outStart = outRow * stride
                             for i in 0..<stride {
                                 target[outStart + i] = clip8(sums[i])
                             }
@@ -173,6 +226,6 @@ extension RGBImage {
                 }
             }
         }
-        return RGBImage(width: newWidth, height: newHeight, pixels: out)
+        return RGBImage(width: width, height: rows.count, pixels: out)
     }
 }

@@ -20,6 +20,9 @@ struct ByteReader {
     }
 }
 
+// NOTE: Pillow 13 also reads the orientation from XMP (tiff:Orientation) and
+// from PNG "Raw profile type exif" text chunks when EXIF has none. Those are
+// not read here, so such files are not turned upright.
 enum EXIFOrientation {
     /// Returns the orientation tag of a TIFF-structured EXIF block (optionally
     /// prefixed by "Exif\0\0"), or nil when the block has none or is damaged.
@@ -67,7 +70,7 @@ enum EXIFOrientation {
         return orientation
     }
 
-    /// The first APP1 segment that starts with "Exif\0\0", as Pillow takes it.
+    /// Returns the first APP1 segment that starts with "Exif\0\0", the one Pillow uses.
     static func jpegEXIF(_ bytes: [UInt8]) -> [UInt8]? {
         var offset = 2  // after SOI
         while offset + 4 <= bytes.count {
@@ -95,7 +98,7 @@ enum EXIFOrientation {
         return nil
     }
 
-    /// The eXIf chunk's data, wherever it sits among the chunks.
+    /// Returns the eXIf chunk's data, wherever it sits among the chunks.
     static func pngEXIF(_ bytes: [UInt8]) -> [UInt8]? {
         var offset = 8  // after the signature
         let reader = ByteReader(bytes: bytes, bigEndian: true)
@@ -114,7 +117,7 @@ enum EXIFOrientation {
         return nil
     }
 
-    /// The EXIF chunk of a RIFF WebP container.
+    /// Returns the EXIF chunk of a RIFF WebP container.
     static func webpEXIF(_ bytes: [UInt8]) -> [UInt8]? {
         var offset = 12  // after "RIFF", the size and "WEBP"
         let reader = ByteReader(bytes: bytes, bigEndian: false)

@@ -18,7 +18,7 @@ public struct ImageDecoder: Sendable {
     /// Image.MAX_IMAGE_PIXELS (2 x 89,478,485 pixels in Pillow 13).
     public static let builtInMaxPixels = 178_956_970
 
-    /// CLIP_EXPLORER_MAX_PIXELS when it holds a positive whole number, else `builtInMaxPixels`.
+    /// CLIP_EXPLORER_MAX_PIXELS when it contains a positive whole number, else `builtInMaxPixels`.
     public static var defaultMaxPixels: Int {
         if let text = ProcessInfo.processInfo.environment[maxPixelsEnvironmentVariable],
            let value = Int(text), value > 0 {
@@ -32,7 +32,7 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Reads and decodes the file at `path`. With `applyEXIF`, the image is
-    /// turned upright as its EXIF orientation says.
+    /// turned upright as its EXIF orientation tag specifies.
     public func decode(path: String, applyEXIF: Bool = true) throws -> DecodedImage {
         let bytes = try ImageDecoder.readFile(path: path)
         return try decode(bytes: bytes, name: path, applyEXIF: applyEXIF)
@@ -43,30 +43,30 @@ public struct ImageDecoder: Sendable {
         guard !bytes.isEmpty else { throw ImageError.emptyFile(path: name) }
 
         let format: ImageFormat
-        switch DetectedFormat(magic: Array(bytes.prefix(16))) {
+        switch DetectedFormat(magic: Array(bytes.prefix(32))) {
         case .supported(let detected): format = detected
         case .unsupported(let formatName): throw ImageError.unsupportedFormat(path: name, format: formatName)
         case .unknown: throw ImageError.notAnImage(path: name)
         }
 
-        var result = cic_image()
-        let limit = UInt64(max(0, maxPixels))
-        let status = bytes.withUnsafeBufferPointer { buffer -> cic_status in
-            guard let base = buffer.baseAddress else { return CIC_ERROR_INVALID }
-            switch format {
-            case .jpeg: return cic_decode_jpeg(base, buffer.count, limit, &result)
-            case .png: return cic_decode_png(base, buffer.count, limit, &result)
-            case .webp: return cic_decode_webp(base, buffer.count, limit, &result)
-            }
-        }
-        defer { cic_free_pixels(&result) }
-        try ImageDecoder.check(status, result: &result, format: format, name: name, limit: maxPixels)
+        // First the header alone, to check the size before allocating; then
+        // the decode, straight into the array that RGBImage keeps.
+        var header = cic_image()
+        let headerStatus = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: nil, result: &header)
+        try ImageDecoder.check(headerStatus, result: &header, format: format, name: name, limit: maxPixels)
 
-        let width = Int(result.width), height = Int(result.height)
-        guard let pixelPointer = result.pixels else {
+        let width = Int(header.width), height = Int(header.height)
+        // Swift traps when an allocation fails, so a size that a raised limit
+        // lets through but memory cannot hold becomes an error here.
+        guard UInt64(width * height * 3) < ProcessInfo.processInfo.physicalMemory else {
             throw ImageError.outOfMemory(path: name, width: width, height: height)
         }
-        let pixels = Array(UnsafeBufferPointer(start: pixelPointer, count: width * height * 3))
+        var result = cic_image()
+        let pixels = try [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initializedCount in
+            let status = ImageDecoder.run(format, bytes: bytes, maxPixels: maxPixels, into: buffer, result: &result)
+            try ImageDecoder.check(status, result: &result, format: format, name: name, limit: maxPixels)
+            initializedCount = buffer.count
+        }
         var image = RGBImage(width: width, height: height, pixels: pixels)
 
         let orientation = EXIFOrientation.read(from: bytes, format: format)
@@ -81,6 +81,22 @@ public struct ImageDecoder: Sendable {
     }
 
     // MARK: - Steps
+
+    /// Calls the C decoder for `format`: header only when `output` is nil.
+    private static func run(_ format: ImageFormat, bytes: [UInt8], maxPixels: Int,
+                            into output: UnsafeMutableBufferPointer<UInt8>?, result: inout cic_image) -> cic_status {
+        let limit = UInt64(max(0, maxPixels))
+        let out = output?.baseAddress
+        let outSize = output?.count ?? 0
+        return bytes.withUnsafeBufferPointer { buffer -> cic_status in
+            guard let base = buffer.baseAddress else { return CIC_ERROR_INVALID }
+            switch format {
+            case .jpeg: return cic_decode_jpeg(base, buffer.count, limit, out, outSize, &result)
+            case .png: return cic_decode_png(base, buffer.count, limit, out, outSize, &result)
+            case .webp: return cic_decode_webp(base, buffer.count, limit, out, outSize, &result)
+            }
+        }
+    }
 
     /// Turns a C status into the matching ImageError.
     private static func check(_ status: cic_status, result: inout cic_image, format: ImageFormat,
@@ -125,22 +141,25 @@ public struct ImageDecoder: Sendable {
         guard kind == S_IFREG else { throw ImageError.notRegularFile(path: path) }
 
         let size = Int(status.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var offset = 0
-        while offset < size {
-            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return read(descriptor, base + offset, size - offset)
+        var readError: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < size {
+                let count = read(descriptor, base + offset, size - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                    break
+                }
+                if count == 0 { break }  // The file shrank while being read.
+                offset += count
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EISDIR { throw ImageError.isDirectory(path: path) }
-                throw ImageError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { break }  // The file shrank while being read.
-            offset += count
+            initializedCount = offset
         }
-        return offset == size ? bytes : Array(bytes[..<offset])
+        if readError == EISDIR { throw ImageError.isDirectory(path: path) }
+        if readError != 0 { throw ImageError.readFailed(path: path, reason: String(cString: strerror(readError))) }
+        return bytes
     }
 
     /// Returns the C string in a fixed-size char array field.

@@ -20,6 +20,8 @@ public enum ImageError: Error, Equatable, LocalizedError {
     case tooManyPixels(path: String, width: Int, height: Int, limit: Int)
     case outOfMemory(path: String, width: Int, height: Int)
     case writeFailed(path: String, reason: String)
+    /// Preprocessing values from a model's config that cannot be used.
+    case invalidPreprocessConfig(source: String, detail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -46,13 +48,15 @@ public enum ImageError: Error, Equatable, LocalizedError {
         case .unsupportedVariant(let path, let format, let detail):
             return "\(path): unsupported \(format.displayName) variant: \(detail)"
         case .tooManyPixels(let path, let width, let height, let limit):
-            return "\(path): \(width) x \(height) pixels exceeds the limit of \(limit) pixels "
+            return "\(path): \(width) x \(height) pixels is over the limit of \(limit) pixels "
                 + "(a guard against decompression bombs); to allow it, pass --max-pixels N "
                 + "or set \(ImageDecoder.maxPixelsEnvironmentVariable)=N"
         case .outOfMemory(let path, let width, let height):
             return "\(path): out of memory for \(width) x \(height) pixels"
         case .writeFailed(let path, let reason):
             return "\(path): write failed: \(reason)"
+        case .invalidPreprocessConfig(let source, let detail):
+            return "\(source): invalid image preprocessing config: \(detail)"
         }
     }
 }

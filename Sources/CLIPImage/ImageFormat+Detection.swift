@@ -1,4 +1,4 @@
-/// What the first bytes of a file identify it as.
+/// The kind of file that its first bytes identify.
 enum DetectedFormat: Equatable {
     case supported(ImageFormat)
     /// A known image or document format that this layer does not decode.
@@ -23,7 +23,7 @@ extension DetectedFormat {
             self = .supported(.webp)
         } else if ascii("GIF87a") || ascii("GIF89a") {
             self = .unsupported("GIF")
-        } else if ascii("BM") {
+        } else if ascii("BM"), DetectedFormat.hasBMPInfoHeader(bytes) {
             self = .unsupported("BMP")
         } else if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) {
             self = .unsupported("TIFF")
@@ -48,6 +48,14 @@ extension DetectedFormat {
         } else {
             self = .unknown
         }
+    }
+
+    /// Checks the size field of a BMP info header (offset 14), so that a text
+    /// file starting with "BM" is not taken for a bitmap.
+    private static func hasBMPInfoHeader(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 18 else { return false }
+        let size = Int(bytes[14]) | Int(bytes[15]) << 8 | Int(bytes[16]) << 16 | Int(bytes[17]) << 24
+        return [12, 16, 40, 52, 56, 64, 108, 124].contains(size)
     }
 
     /// Names an ISO base media file (HEIF family, AVIF, MP4) from its major brand.

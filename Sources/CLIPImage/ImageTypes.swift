@@ -28,7 +28,7 @@ public struct RGBImage: Sendable, Equatable {
 }
 
 /// A decoded file: its pixels converted to RGB as Pillow's `convert("RGB")`
-/// converts them, and what the file said about itself.
+/// converts them, and what the file records about itself.
 public struct DecodedImage: Sendable {
     public let image: RGBImage
     public let format: ImageFormat

@@ -19,6 +19,25 @@ public struct PreprocessConfig: Sendable, Equatable {
         self.std = std
     }
 
+    /// Largest resize or crop size accepted by `validate`; the tensor for it takes 200 MB.
+    public static let maxSize = 4096
+
+    /// Checks values that come from a model's preprocessor config before
+    /// `preprocess` relies on them. `source` names the file in the error.
+    public func validate(source: String) throws {
+        guard (1...PreprocessConfig.maxSize).contains(resizeShortestSide), (1...PreprocessConfig.maxSize).contains(cropSize) else {
+            throw ImageError.invalidPreprocessConfig(
+                source: source, detail: "sizes must be 1 to \(PreprocessConfig.maxSize), got resize \(resizeShortestSide) and crop \(cropSize)")
+        }
+        guard mean.count == 3, std.count == 3 else {
+            throw ImageError.invalidPreprocessConfig(
+                source: source, detail: "mean and std need 3 values each, got \(mean.count) and \(std.count)")
+        }
+        guard mean.allSatisfy(\.isFinite), std.allSatisfy({ $0.isFinite && $0 != 0 }) else {
+            throw ImageError.invalidPreprocessConfig(source: source, detail: "mean must be finite and std finite and nonzero, got \(mean) and \(std)")
+        }
+    }
+
     /// OpenAI CLIP's values, as in clip/clip.py and open_clip's OPENAI_DATASET_MEAN/STD.
     public static let openAI = PreprocessConfig(
         resizeShortestSide: 224, cropSize: 224,
@@ -34,26 +53,34 @@ public struct PreprocessConfig: Sendable, Equatable {
     }
 }
 
-/// What the vision tower receives, and the 8-bit crop it came from.
+/// The vision tower's input and the 8-bit crop it was made from.
 public struct PreprocessedImage: Sendable {
-    /// The 8-bit crop the model sees.
+    /// The 8-bit center crop that `tensor` is made from.
     public let crop: RGBImage
     /// [3, cropSize, cropSize], channel-first, normalized.
     public let tensor: [Float]
 }
 
 /// Resizes, crops and normalizes an image as open_clip's `preprocess` does.
+/// A config read from a file must pass `PreprocessConfig.validate` first.
 public func preprocess(_ image: RGBImage, config: PreprocessConfig) -> PreprocessedImage {
     precondition(config.resizeShortestSide > 0 && config.cropSize > 0, "preprocess sizes must be positive")
     precondition(config.mean.count == 3 && config.std.count == 3, "mean and std need one value per channel")
 
     let (width, height) = resizedSize(width: image.width, height: image.height, shortestSide: config.resizeShortestSide)
-    let resized = image.resizedBicubic(width: width, height: height)
-    let crop = resized.centerCropped(size: config.cropSize)
+    // Resizes only the pixels the crop keeps. Where the crop is larger than the
+    // resized image, torchvision pads with zeros, so the window is placed on a
+    // black canvas.
+    let size = config.cropSize
+    let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
+    let columns = max(left, 0)..<min(left + size, width)
+    let rows = max(top, 0)..<min(top + size, height)
+    let window = image.resizedBicubic(width: width, height: height, columns: columns, rows: rows)
+    let crop = window.placed(onBlackSquare: size, x: columns.lowerBound - left, y: rows.lowerBound - top)
     return PreprocessedImage(crop: crop, tensor: normalizedTensor(crop, mean: config.mean, std: config.std))
 }
 
-/// The size torchvision's Resize(int) gives: the shortest side becomes
+/// Returns the size torchvision's Resize(int) gives: the shortest side becomes
 /// `shortestSide` and the longest is `int(shortestSide * long / short)`,
 /// computed in double precision and truncated, as torchvision 0.2x does.
 public func resizedSize(width: Int, height: Int, shortestSide: Int) -> (width: Int, height: Int) {
@@ -63,17 +90,25 @@ public func resizedSize(width: Int, height: Int, shortestSide: Int) -> (width: I
 }
 
 extension RGBImage {
+    /// Returns the image drawn at (`x`, `y`) on a black `size` x `size` square.
+    func placed(onBlackSquare size: Int, x: Int, y: Int) -> RGBImage {
+        if x == 0 && y == 0 && width == size && height == size {
+            return self
+        }
+        var out = [UInt8](repeating: 0, count: size * size * 3)
+        for row in 0..<height {
+            let from = row * width * 3
+            let to = ((row + y) * size + x) * 3
+            out.replaceSubrange(to..<(to + width * 3), with: pixels[from..<(from + width * 3)])
+        }
+        return RGBImage(width: size, height: size, pixels: out)
+    }
+
     /// Returns the centered `size` x `size` crop with torchvision's CenterCrop
     /// offsets, round((in - size) / 2) with Python's round-half-to-even. A side
     /// shorter than `size` is padded with zeros first, as torchvision pads.
     public func centerCropped(size: Int) -> RGBImage {
-        func offset(_ length: Int) -> Int {
-            if length < size {
-                return -((size - length) / 2)
-            }
-            return Int((Double(length - size) / 2).rounded(.toNearestOrEven))
-        }
-        let left = offset(width), top = offset(height)
+        let left = centerCropOffset(length: width, size: size), top = centerCropOffset(length: height, size: size)
         var out = [UInt8](repeating: 0, count: size * size * 3)
         for y in 0..<size {
             let sourceY = y + top
@@ -90,6 +125,16 @@ extension RGBImage {
         }
         return RGBImage(width: size, height: size, pixels: out)
     }
+}
+
+/// Returns the first kept pixel of a centered crop of `size` from `length` pixels:
+/// torchvision's round((length - size) / 2) with round-half-to-even, or
+/// minus the zero padding it adds before a side shorter than `size`.
+func centerCropOffset(length: Int, size: Int) -> Int {
+    if length < size {
+        return -((size - length) / 2)
+    }
+    return Int((Double(length - size) / 2).rounded(.toNearestOrEven))
 }
 
 /// Returns [3, height, width] floats: (value / 255 - mean) / std per channel,

@@ -4,8 +4,8 @@ import COpenBLAS
 import Foundation
 
 /// A loaded ViT CLIP: both towers, the logit scale, and the model's tokenizer and
-/// preprocessing settings. Immutable after loading, so one instance can serve
-/// several threads; each encode call allocates its own scratch buffers.
+/// preprocessing settings. It is immutable after loading and each encode call
+/// allocates its own scratch buffers, so one instance can serve several threads.
 public final class CLIPModel: @unchecked Sendable {
     /// The folder or file name the model was loaded from.
     public let name: String
@@ -41,7 +41,8 @@ public final class CLIPModel: @unchecked Sendable {
     }
 
     /// Loads any supported layout by path: a Hugging Face transformers folder, a
-    /// sentence-transformers folder, an open_clip hub folder or a bare .safetensors file.
+    /// sentence-transformers folder, an open_clip hub folder, or a single
+    /// .safetensors, .bin, .pt or .pth file.
     public static func load(path: String) throws -> CLIPModel {
         CLIPModel.applyThreadCount()
         let loaded = try CheckpointLoader.load(path: path)

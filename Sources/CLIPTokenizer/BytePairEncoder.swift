@@ -49,12 +49,7 @@ final class BytePairEncoder: @unchecked Sendable {
         lock.unlock()
 
         let word = Array(bytes)
-        let ids: [Int32]
-        if let special = specialWords[word] {
-            ids = [special]  // OpenAI's cache maps the typed special tokens to themselves.
-        } else {
-            ids = merge(word)
-        }
+        let ids = merge(word)
 
         lock.lock()
         if cache.count >= Self.maxCachedWords { cache.removeAll(keepingCapacity: true) }
@@ -67,6 +62,11 @@ final class BytePairEncoder: @unchecked Sendable {
         var output: [Int32] = []
         bytes.withUnsafeBufferPointer { encodeWord($0, into: &output) }
         return output
+    }
+
+    /// True for the typed special tokens, which BPE never splits.
+    func isSpecialWord(_ bytes: [UInt8]) -> Bool {
+        specialWords[bytes] != nil
     }
 
     /// FNV-1a, 64-bit; collisions are harmless because entries keep their bytes.
@@ -99,7 +99,7 @@ final class BytePairEncoder: @unchecked Sendable {
     /// Returns the BPE ids of a word's bytes (no cache).
     func merge(_ bytes: [UInt8]) -> [Int32] {
         guard !bytes.isEmpty else { return [] }
-        if specialWords[bytes] != nil, let special = specialWords[bytes] { return [special] }
+        if let special = specialWords[bytes] { return [special] }  // OpenAI's cache maps typed specials to their ids.
         if bytes.count > Self.linearScanLimit { return mergeWithHeap(initialSymbols(bytes)) }
         var symbols = initialSymbols(bytes)
         while symbols.count > 1, let step = lowestRankedPair(symbols) {

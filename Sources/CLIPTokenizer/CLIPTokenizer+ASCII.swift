@@ -4,19 +4,49 @@ extension CLIPTokenizer {
     /// nothing in such text but whitespace and case, so the result equals the
     /// full pipeline's. Returns nil for any other text.
     func encodeSimpleASCII(_ text: String) -> [Int32]? {
-        var text = text
-        return text.withUTF8 { bytes -> [Int32]? in
-            for byte in bytes where !Self.isSimpleASCII(byte) { return nil }
+        var ids: [Int32] = []
+        let simple = scanSimpleASCII(text) { word, _ in
+            encoder.encodeWord(word, into: &ids)
+        }
+        return simple ? ids : nil
+    }
 
-            // Lowercase once; every token below is a slice of this buffer.
+    /// `analyze` for the text `encodeSimpleASCII` accepts: in ASCII a byte offset
+    /// is a scalar offset, so each piece's span is its byte range.
+    func analyzeSimpleASCII(_ text: String) -> [TokenDetail]? {
+        var details: [TokenDetail] = []
+        var ids: [Int32] = []
+        let simple = scanSimpleASCII(text) { word, wordStart in
+            ids.removeAll(keepingCapacity: true)
+            encoder.encodeWord(word, into: &ids)
+            var offset = wordStart
+            for id in ids {
+                let piece = token(for: id) ?? ""
+                let pieceBytes = bytes(for: id) ?? []
+                let end = min(offset + max(pieceBytes.count, 1), wordStart + word.count)
+                details.append(TokenDetail(id: id, piece: piece, bytes: pieceBytes,
+                                           endsWord: piece.hasSuffix(Vocabulary.wordEnd), span: offset..<end))
+                offset = end
+            }
+        }
+        return simple ? details : nil
+    }
+
+    /// Splits simple ASCII text into CLIP's pre-tokens, lower-cased, and calls `body`
+    /// with each one and its byte offset. Returns false, without calling `body`,
+    /// when the text is not simple ASCII.
+    func scanSimpleASCII(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            for byte in bytes where !Self.isSimpleASCII(byte) { return false }
+
+            // Lowercase once; every pre-token below is a slice of this buffer.
             var lowered = [UInt8](repeating: 0, count: bytes.count)
             for index in 0..<bytes.count {
                 let byte = bytes[index]
                 lowered[index] = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
             }
 
-            var ids: [Int32] = []
-            ids.reserveCapacity(bytes.count / 3 + 1)
             lowered.withUnsafeBufferPointer { buffer in
                 let count = buffer.count
                 var index = 0
@@ -42,10 +72,10 @@ extension CLIPTokenizer {
                             while index < count, Self.asciiClass(buffer[index]) == .other { index += 1 }
                         }
                     }
-                    encoder.encodeWord(UnsafeBufferPointer(rebasing: buffer[start..<index]), into: &ids)
+                    body(UnsafeBufferPointer(rebasing: buffer[start..<index]), start)
                 }
             }
-            return ids
+            return true
         }
     }
 

@@ -42,6 +42,12 @@ public final class CLIPTokenizer: @unchecked Sendable {
         self.init(vocabulary: try Vocabulary.huggingFace(vocabJSON: vocabJSON, merges: merges))
     }
 
+    /// Returns a tokenizer over the same vocabulary with an empty word cache, for
+    /// measuring cold-cache speed. The vocabulary is shared, not copied.
+    public func withEmptyCache() -> CLIPTokenizer {
+        CLIPTokenizer(vocabulary: vocabulary)
+    }
+
     // MARK: - Encoding
 
     /// BPE ids of the cleaned text, without start and end tokens.

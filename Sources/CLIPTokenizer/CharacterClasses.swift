@@ -1,44 +1,56 @@
 /// Per-code-point properties as Python 3.11, the `regex` module and ftfy see
 /// them, built once from the generated range tables.
 ///
-/// One byte of flags per code point (1.1 MB), so a lookup is one load.
+/// Two bytes of flags per code point (2.2 MB), so a lookup is one load.
 struct CharacterClasses {
-    static let letter: UInt8 = 1          // CLIP's [\p{L}] under IGNORECASE
-    static let number: UInt8 = 2          // CLIP's [\p{N}] under IGNORECASE
-    static let other: UInt8 = 4           // CLIP's [^\s\p{L}\p{N}] under IGNORECASE
-    static let regexSpace: UInt8 = 8      // regex's \s
-    static let pythonSpace: UInt8 = 16    // str.isspace
-    static let cased: UInt8 = 32          // cased and not case-ignorable
-    static let caseIgnorable: UInt8 = 64
-    static let decimalDigit: UInt8 = 128  // re's \d
+    static let letter: UInt16 = 1          // CLIP's [\p{L}] under IGNORECASE
+    static let number: UInt16 = 2          // CLIP's [\p{N}] under IGNORECASE
+    static let other: UInt16 = 4           // CLIP's [^\s\p{L}\p{N}] under IGNORECASE
+    static let regexSpace: UInt16 = 8      // regex's \s
+    static let pythonSpace: UInt16 = 16    // str.isspace
+    static let cased: UInt16 = 32          // cased and not case-ignorable
+    static let caseIgnorable: UInt16 = 64
+    static let decimalDigit: UInt16 = 128  // re's \d
+    static let nfcUnstable: UInt16 = 256   // NFC may change it or join it to the previous character
+    static let removedControl: UInt16 = 512  // ftfy's remove_control_chars deletes it
+    static let ligatureOrWidth: UInt16 = 1024  // ftfy's ligature or width table maps it
+    static let changesWhenLowered: UInt16 = 2048  // str.lower() changes it (capital sigma included)
 
     static let shared = CharacterClasses()
 
-    private let flags: [UInt8]
+    private let flags: [UInt16]
 
     private init() {
-        var flags = [UInt8](repeating: 0, count: 0x110000)
-        let tables: [(String, UInt8)] = [
+        var flags = [UInt16](repeating: 0, count: 0x110000)
+        let tables: [(String, UInt16)] = [
             (letterRanges, Self.letter), (numberRanges, Self.number), (otherRanges, Self.other),
             (regexSpaceRanges, Self.regexSpace), (pythonSpaceRanges, Self.pythonSpace),
             (casedRanges, Self.cased), (caseIgnorableRanges, Self.caseIgnorable),
-            (decimalDigitRanges, Self.decimalDigit),
+            (decimalDigitRanges, Self.decimalDigit), (nfcUnstableRanges, Self.nfcUnstable),
         ]
         for (ranges, flag) in tables {
             for range in parseRanges(ranges) {
                 for codePoint in range { flags[Int(codePoint)] |= flag }
             }
         }
+        // Flags that only make lookups in the ftfy and lower-case tables cheaper to skip.
+        for codePoint in Ftfy.controlCharacters where codePoint < 0x110000 { flags[Int(codePoint)] |= Self.removedControl }
+        for codePoint in Array(Ftfy.ligatures.keys) + Array(Ftfy.widths.keys) where codePoint < 0x110000 {
+            flags[Int(codePoint)] |= Self.ligatureOrWidth
+        }
+        for codePoint in Array(Lowercase.mappings.keys) + [0x3A3] where codePoint < 0x110000 {
+            flags[Int(codePoint)] |= Self.changesWhenLowered
+        }
         self.flags = flags
     }
 
     @inline(__always)
-    func flags(of scalar: UInt32) -> UInt8 {
+    func flags(of scalar: UInt32) -> UInt16 {
         scalar < 0x110000 ? flags[Int(scalar)] : 0
     }
 
     @inline(__always)
-    func has(_ flag: UInt8, _ scalar: UInt32) -> Bool {
+    func has(_ flag: UInt16, _ scalar: UInt32) -> Bool {
         flags(of: scalar) & flag != 0
     }
 }

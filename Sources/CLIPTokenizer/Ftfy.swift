@@ -43,14 +43,15 @@ enum Ftfy {
     }
 
     static func fixSegment(_ segment: TrackedText, unescapeHTML: Bool) -> TrackedText {
+        let classes = CharacterClasses.shared
         var text = segment
         while true {
             let before = text.scalars
             if unescapeHTML { text = unescapeEntities(text) }
             text = Mojibake.fixEncoding(text)
             text = map(text) { $0 >= 0x80 && $0 <= 0x9F ? [HTMLUnescape.windows1252C1[Int($0 - 0x80)]] : nil }
-            text = map(text) { ligatures[$0] }
-            text = map(text) { widths[$0] }
+            text = map(text) { classes.has(CharacterClasses.ligatureOrWidth, $0) ? ligatures[$0] : nil }
+            text = map(text) { classes.has(CharacterClasses.ligatureOrWidth, $0) ? widths[$0] : nil }
             text = uncurlQuotes(text)
             text = fixLineBreaks(text)
             text = removeTerminalEscapes(text)
@@ -104,7 +105,7 @@ enum Ftfy {
         return result
     }
 
-    /// The end of `&#?[0-9A-Za-z]{1,24};` starting at `start`, or nil.
+    /// Returns the end of `&#?[0-9A-Za-z]{1,24};` starting at `start`, or nil.
     static func entityEnd(_ scalars: [UInt32], from start: Int) -> Int? {
         var index = start + 1
         if index < scalars.count, scalars[index] == 0x23 { index += 1 }
@@ -173,9 +174,10 @@ enum Ftfy {
     }
 
     static func removeControlCharacters(_ text: TrackedText) -> TrackedText {
-        guard text.scalars.contains(where: { controlCharacters.contains($0) }) else { return text }
+        let classes = CharacterClasses.shared
+        guard text.scalars.contains(where: { classes.has(CharacterClasses.removedControl, $0) }) else { return text }
         var result = TrackedText(tracking: text.tracking, capacity: text.count)
-        for index in 0..<text.count where !controlCharacters.contains(text.scalars[index]) {
+        for index in 0..<text.count where !classes.has(CharacterClasses.removedControl, text.scalars[index]) {
             result.append(text.scalars[index], from: text, at: index)
         }
         return result

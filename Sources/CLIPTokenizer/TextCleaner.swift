@@ -53,10 +53,13 @@ enum Lowercase {
     static let mappings: [UInt32: [UInt32]] = parseMappings(lowercaseMappings)
 
     static func lower(_ text: TrackedText) -> TrackedText {
+        let classes = CharacterClasses.shared
         var result = TrackedText(tracking: text.tracking, capacity: text.count)
         for index in 0..<text.count {
             let scalar = text.scalars[index]
-            if scalar < 0x80 {
+            if !classes.has(CharacterClasses.changesWhenLowered, scalar) {
+                result.append(scalar, from: text, at: index)
+            } else if scalar < 0x80 {
                 let lowered = (0x41...0x5A).contains(scalar) ? scalar + 0x20 : scalar
                 result.append(lowered, from: text, at: index)
             } else if scalar == 0x3A3 {

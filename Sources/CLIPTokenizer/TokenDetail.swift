@@ -27,6 +27,11 @@ extension CLIPTokenizer {
     /// and the span of the original input it came from. The ids are those of
     /// `encode`, without start and end tokens.
     public func analyze(_ text: String) -> [TokenDetail] {
+        analyzeSimpleASCII(text) ?? analyzeTracked(text)
+    }
+
+    /// `analyze` through the full cleanup, tracking every scalar's source span.
+    func analyzeTracked(_ text: String) -> [TokenDetail] {
         let cleaned = TextCleaner.clean(TrackedText(original: text.unicodeScalars, tracking: true))
         var details: [TokenDetail] = []
         for range in PreTokenizer.split(cleaned.scalars) {
@@ -54,12 +59,12 @@ extension CLIPTokenizer {
 
     /// The merges that built one word, in the order BPE applied them.
     ///
-    /// `word` is one pre-token as the tokenizer sees it after cleanup (for
+    /// `word` is one pre-token as the pre-tokenizer produces it after cleanup (for
     /// example "bozuman"); it is not cleaned or split again. A special token
     /// or an empty word has no steps.
     public func mergeSteps(forWord word: String) -> [MergeStep] {
         let bytes = Array(word.utf8)
-        guard !bytes.isEmpty, encoder.merge(bytes) != [startOfTextID], encoder.merge(bytes) != [endOfTextID] else { return [] }
+        guard !bytes.isEmpty, !encoder.isSpecialWord(bytes) else { return [] }
 
         var symbols = encoder.initialSymbols(bytes)
         var steps: [MergeStep] = []

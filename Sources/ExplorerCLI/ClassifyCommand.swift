@@ -52,9 +52,16 @@ extension Program {
 
         let inputs = listInputs(arguments.positionals)
         let model = try loadModel(arguments, &output)
-        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates)
+        let showProgress = !arguments.has("--no-progress") && isatty(STDERR_FILENO) == 1
+        // Encoding a large label set (@imagenet is 80,000 prompts) can take minutes on a CPU, so it gets a bar too.
+        var labelProgress = ProgressBar(total: labels.count * max(templates.count, 1), enabled: showProgress, unit: "prompts")
+        var labelOutput = output  // the progress callback may not capture the inout parameter
+        let classifier = try ZeroShotClassifier(model: model, labels: labels, templates: templates) { done, _ in
+            labelProgress.draw(done: done, &labelOutput)
+        }
+        labelProgress.clear(&labelOutput)
         let decoder = ImageDecoder()
-        var progress = ProgressBar(total: inputs.count, enabled: !arguments.has("--no-progress") && isatty(STDERR_FILENO) == 1)
+        var progress = ProgressBar(total: inputs.count, enabled: showProgress, unit: "images")
 
         if format == .csv { output.out("image,rank,label,probability,cosine\n") }
         var failures = 0
@@ -134,7 +141,7 @@ extension Program {
             return (labels, templates)
         case (nil, .some(let path)):
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("cannot read --labels-file '\(path)'")
+                throw UsageError("--labels-file '\(path)' was not found or is not readable")
             }
             let labels = String(decoding: data, as: UTF8.self)
                 .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
@@ -162,7 +169,11 @@ extension Program {
             }
             do {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-                for name in names where imageExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                let images = names.filter { imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
+                if images.isEmpty {
+                    inputs.append(ClassifyInput(path: path, error: UsageError("\(path): the folder has no .jpg, .jpeg, .png or .webp files")))
+                }
+                for name in images {
                     inputs.append(ClassifyInput(path: (path as NSString).appendingPathComponent(name), error: nil))
                 }
             } catch {
@@ -173,7 +184,7 @@ extension Program {
     }
 }
 
-/// How classify prints one image's ranked labels.
+/// Output format of classify for one image's ranked labels.
 enum ClassifyFormat: Equatable {
     case text, json, csv
 
@@ -213,11 +224,14 @@ enum ClassifyFormat: Equatable {
 struct ProgressBar {
     let total: Int
     let enabled: Bool
+    /// The counted items, such as "images".
+    let unit: String
     private var visible = false
 
-    init(total: Int, enabled: Bool) {
+    init(total: Int, enabled: Bool, unit: String = "images") {
         self.total = total
         self.enabled = enabled && total > 1
+        self.unit = unit
     }
 
     mutating func draw(done: Int, _ output: inout CommandOutput) {
@@ -225,7 +239,7 @@ struct ProgressBar {
         let width = 30
         let filled = width * done / max(total, 1)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        output.err("\r\u{1B}[K[\(bar)] \(done)/\(total) images")
+        output.err("\r\u{1B}[K[\(bar)] \(done)/\(total) \(unit)")
         visible = true
     }
 

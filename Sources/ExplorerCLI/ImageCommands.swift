@@ -1,4 +1,4 @@
 // The subcommands built on the image layer.
 extension Program {
-    static var imageCommands: [Command] { [] }
+    static var imageCommands: [Command] { [preprocessCommand] }
 }

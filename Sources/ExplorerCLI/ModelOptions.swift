@@ -7,7 +7,7 @@ import Foundation
 extension OptionSpec {
     static let model = OptionSpec.value(
         "--model", "PATH",
-        help: "model folder or file (transformers, sentence-transformers, open_clip, .safetensors, .bin/.pt); default $\(CLIPModel.modelEnvironmentVariable) or the demo model")
+        help: "model folder or file (transformers, sentence-transformers, open_clip, .safetensors, .bin/.pt), or a Hub id ORG/NAME in the cache (see download); default $\(CLIPModel.modelEnvironmentVariable) or the demo model")
     static let threads = OptionSpec.value("--threads", "N", help: "threads for OpenBLAS and the encoder (default: all \(ProcessInfo.processInfo.activeProcessorCount) cores)")
 }
 
@@ -20,7 +20,8 @@ func loadModel(_ arguments: ParsedArguments, _ output: inout CommandOutput) thro
     if choice.isDemo, let notice = DefaultModel.noticeOnce(path: choice.path) {
         output.err(notice)
     }
-    return try CLIPModel.load(path: choice.path)
+    // A repository id (ORG/NAME) that is not an existing path resolves to its Hugging Face cache snapshot.
+    return try CLIPModel.load(path: choice.isDemo ? choice.path : Program.resolveModelPath(choice.path))
 }
 
 /// Decodes an image file and preprocesses it with the model's settings.

@@ -1,4 +1,4 @@
 // The subcommands built on the tokenizer layer.
 extension Program {
-    static var tokenizerCommands: [Command] { [] }
+    static var tokenizerCommands: [Command] { [tokenizeCommand, decodeCommand, vocabCommand] }
 }

@@ -72,6 +72,19 @@ final class CheckpointLayoutTests: XCTestCase {
         XCTAssertEqual(config.vision.activation, .gelu)
     }
 
+    func testModelTokenizerFilesTakePrecedence() throws {
+        // A folder's own vocab.json and merges.txt replace the bundled vocab, so broken ones fail the load.
+        let model = folder.appendingPathComponent("hf")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("hf-f32-quickgelu")), to: model)
+        XCTAssertNoThrow(try CLIPModel.load(path: model.path))
+        try Data("{}".utf8).write(to: model.appendingPathComponent("vocab.json"))
+        try Data("#version: 0.2\n".utf8).write(to: model.appendingPathComponent("merges.txt"))
+        XCTAssertThrowsError(try CLIPModel.load(path: model.path)) { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(model.path), message)
+        }
+    }
+
     func testMissingTensorNamed() throws {
         let url = folder.appendingPathComponent("m.safetensors")
         try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: url, drop: "visual.ln_post.bias")
@@ -85,6 +98,44 @@ final class CheckpointLayoutTests: XCTestCase {
                                       reshape: ("transformer.resblocks.1.mlp.c_fc.weight", [128, 64]))
         XCTAssertEqual(loadError(url.path), .shapeMismatch(path: url.path, tensor: "transformer.resblocks.1.mlp.c_fc.weight",
                                                            expected: [256, 64], found: [128, 64]))
+    }
+
+    func testDegenerateShapesRejected() throws {
+        let rank = folder.appendingPathComponent("rank.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: rank,
+                                      reshape: ("transformer.resblocks.0.mlp.c_fc.weight", [256]))
+        guard case .unsupportedArchitecture(_, let reason) = loadError(rank.path) else { return XCTFail("rank-1 MLP weight accepted") }
+        XCTAssertTrue(reason.contains("expected a matrix"), reason)
+
+        let patch = folder.appendingPathComponent("patch.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: patch,
+                                      reshape: ("visual.conv1.weight", [64, 3, 0, 0]))
+        guard case .unsupportedArchitecture(_, let patchReason) = loadError(patch.path) else { return XCTFail("zero patch size accepted") }
+        XCTAssertTrue(patchReason.contains("patch size"), patchReason)
+    }
+
+    func testCorruptedCheckpointNeverTraps() throws {
+        // Change digits in the header of a real fixture (shapes and offsets), so
+        // many variants pass the header check and must fail in the layout mapping.
+        let model = folder.appendingPathComponent("hf")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("hf-f32-quickgelu")), to: model)
+        let weights = model.appendingPathComponent("model.safetensors")
+        let original = [UInt8](try Data(contentsOf: weights))
+        let headerEnd = min(original.count, 8 + Int(original[0]) + Int(original[1]) << 8)
+        let digits = (8..<headerEnd).filter { original[$0] >= 48 && original[$0] <= 57 }
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<60 {
+            var bytes = original
+            let position = digits[Int(generator.next() % UInt64(digits.count))]
+            bytes[position] = 48 + UInt8(generator.next() % 10)
+            try Data(bytes).write(to: weights)
+            do {
+                let loaded = try CLIPModel.load(path: model.path)
+                _ = try loaded.encodeText(ids: [[49406, 320, 49407]])
+            } catch {
+                XCTAssertTrue(error is CheckpointError, "unexpected error type \(error)")
+            }
+        }
     }
 
     func testResNetRejected() throws {

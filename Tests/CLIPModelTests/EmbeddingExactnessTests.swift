@@ -44,6 +44,10 @@ final class EmbeddingExactnessTests: XCTestCase {
         try check("hf-sharded-f16-gelu")
     }
 
+    func testHuggingFaceTorchBinF16() throws {
+        try check("hf-torch-f16-gelu")
+    }
+
     func testSentenceTransformersBF16() throws {
         try check("st-bf16-quickgelu")
     }

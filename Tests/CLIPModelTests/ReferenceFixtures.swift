@@ -71,7 +71,7 @@ func ranking(_ query: [Float], _ candidates: [[Float]]) -> [Int] {
     return scores.indices.sorted { scores[$0] > scores[$1] }
 }
 
-/// A temporary folder removed when the test ends.
+/// Creates a temporary folder that is removed when the test ends.
 func temporaryFolder(_ testCase: XCTestCase) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("clip-model-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -135,6 +135,33 @@ final class SafetensorsFileTests: XCTestCase {
         XCTAssertTrue(reason(headerError(#"{"__metadata__":{"format":1}}"#)).contains("is not a string"))
     }
 
+    func testCorruptedHeadersNeverTrap() throws {
+        // Flip random header bytes of a valid file: every variant must open and read
+        // cleanly or throw CheckpointError, never trap.
+        let url = folder.appendingPathComponent("valid.safetensors")
+        try SafetensorsWriter.write([
+            .init(name: "a", shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
+            .init(name: "b", shape: [4], values: [7, 8, 9, 10]),
+        ], to: url)
+        let original = [UInt8](try Data(contentsOf: url))
+        var generator = SplitMix64(seed: 42)
+        let target = folder.appendingPathComponent("mutated.safetensors")
+        for _ in 0..<400 {
+            var bytes = original
+            for _ in 0..<Int(generator.next() % 4 + 1) {
+                let position = Int(generator.next() % UInt64(min(bytes.count, 120)))
+                bytes[position] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            try Data(bytes).write(to: target)
+            do {
+                let file = try SafetensorsFile(path: target.path)
+                for name in file.tensors.keys { _ = try? file.floats(name) }
+            } catch {
+                XCTAssertTrue(error is CheckpointError, "unexpected error type \(error)")
+            }
+        }
+    }
+
     func testIntegerTensorNotReadAsWeights() throws {
         let url = folder.appendingPathComponent("ids.safetensors")
         try SafetensorsWriter.writeRaw(header: #"{"ids":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#,
@@ -146,5 +173,20 @@ final class SafetensorsFileTests: XCTestCase {
         XCTAssertThrowsError(try file.floats("absent")) { error in
             XCTAssertEqual(error as? CheckpointError, .missingTensor(path: url.path, tensor: "absent"))
         }
+    }
+}
+
+/// A small deterministic generator, so a failing mutation can be replayed.
+struct SplitMix64 {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -3,7 +3,7 @@ import XCTest
 @testable import CLIPModel
 
 /// Checks the torch.save and torch.jit.save readers against the values that
-/// tools/make_torch_fixtures.py recorded from PyTorch in expected.json.
+/// tools/make_torch_fixtures.py recorded from PyTorch in expected.json and values.f32.
 final class TorchCheckpointTests: XCTestCase {
     private struct ExpectedTensor {
         let dtype: String
@@ -23,11 +23,18 @@ final class TorchCheckpointTests: XCTestCase {
     private func expected(_ file: String) throws -> [String: ExpectedTensor] {
         let files = try XCTUnwrap(try loadJSON("expected.json")["files"] as? [String: Any])
         let tensors = try XCTUnwrap(files[file] as? [String: [String: Any]], "expected.json has no entry for \(file)")
+        let values = try Data(contentsOf: URL(fileURLWithPath: folder + "/values.f32"))
         return try tensors.mapValues { entry in
-            ExpectedTensor(
-                dtype: try XCTUnwrap(entry["dtype"] as? String),
-                shape: try XCTUnwrap(entry["shape"] as? [Int]),
-                values: try XCTUnwrap(entry["values"] as? [Double]).map { Float($0) })
+            let offset = try XCTUnwrap(entry["offset"] as? Int)
+            let count = try XCTUnwrap(entry["count"] as? Int)
+            XCTAssertLessThanOrEqual((offset + count) * 4, values.count, "values.f32 is shorter than expected.json says")
+            let floats = values.withUnsafeBytes { raw in
+                (offset..<min(offset + count, values.count / 4)).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+                }
+            }
+            return ExpectedTensor(dtype: try XCTUnwrap(entry["dtype"] as? String),
+                                  shape: try XCTUnwrap(entry["shape"] as? [Int]), values: floats)
         }
     }
 
@@ -62,9 +69,41 @@ final class TorchCheckpointTests: XCTestCase {
     func testShardedIndex() throws { try assertMatchesPyTorch("sharded/pytorch_model.bin.index.json") }
     func testTorchScriptArchive() throws { try assertMatchesPyTorch("scripted.pt") }
 
+    func testOpenAITracedArchive() throws { try assertMatchesPyTorch("openai_traced.pt") }
+
     func testTorchScriptArchiveIsMarked() throws {
         let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/scripted.pt") as? TorchArchiveSource)
         XCTAssertTrue(source.isTorchScript)
+    }
+
+    func testMappedFloat32MatchesCopy() throws {
+        for file in ["state_f32.pt", "state_f32_zip64.pt", "pytorch_model.bin"] {
+            let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/" + file) as? TorchArchiveSource)
+            let expected = try expected(file)
+            var mappedCount = 0
+            for (name, want) in expected where want.dtype == "F32" {
+                guard let mapped = try source.mappedFloat32(name) else { continue }
+                mappedCount += 1
+                let values = mapped.withUnsafeBufferPointer { Array($0) }
+                XCTAssertEqual(values.map(\.bitPattern), want.values.map(\.bitPattern), "\(file): mapped \(name)")
+            }
+            XCTAssertGreaterThan(mappedCount, 0, "\(file): some tensors should be mapped in place")
+        }
+    }
+
+    func testMappedFloat32SkipsViewsAndDeflate() throws {
+        let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/state_f32.pt") as? TorchArchiveSource)
+        XCTAssertNil(try source.mappedFloat32("linear.weight_t"), "a transposed view is copied, not mapped")
+        XCTAssertNil(try source.mappedFloat32("linear.slice"), "a strided slice is copied, not mapped")
+        let deflated = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/state_f32_deflate.pt") as? TorchArchiveSource)
+        XCTAssertNil(try deflated.mappedFloat32("linear.weight"), "a deflate entry cannot be mapped")
+    }
+
+    func testMappedFloat32ChecksCRC() throws {
+        let source = try XCTUnwrap(try TorchCheckpoint.open(path: folder + "/hostile_bad_crc.pt") as? TorchArchiveSource)
+        XCTAssertThrowsError(try source.mappedFloat32("linear.weight")) { error in
+            XCTAssertTrue((error as? CheckpointError)?.errorDescription?.contains("CRC-32") ?? false, "\(error)")
+        }
     }
 
     func testMissingTensorNamesTensor() throws {

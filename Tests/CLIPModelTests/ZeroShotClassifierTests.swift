@@ -51,6 +51,15 @@ final class ZeroShotClassifierTests: XCTestCase {
         XCTAssertLessThanOrEqual(relativeMaxAbsError(classifier.labelEmbeddings[0], direct), 1e-6)
     }
 
+    func testProgressReportsEveryBatch() throws {
+        let model = try CLIPModel.load(path: modelPath("hf-f32-quickgelu"))
+        let labels = (0..<300).map { "thing \($0)" }
+        var reports: [(Int, Int)] = []
+        _ = try ZeroShotClassifier(model: model, labels: labels, templates: ["a {}."]) { reports.append(($0, $1)) }
+        XCTAssertEqual(reports.map(\.0), [CLIPModel.labelBatchSize, 300])
+        XCTAssertEqual(reports.map(\.1), [300, 300])
+    }
+
     func testInvalidLabelsAndTemplatesRejected() throws {
         let model = try CLIPModel.load(path: modelPath("hf-f32-quickgelu"))
         XCTAssertThrowsError(try ZeroShotClassifier(model: model, labels: [], templates: [])) { error in

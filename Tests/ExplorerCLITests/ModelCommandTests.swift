@@ -73,6 +73,14 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(missing.errors.contains("absent.png"), missing.errors)
     }
 
+    func testEmbedUsesEnvironmentModel() {
+        setenv("CLIP_EXPLORER_MODEL", Self.model, 1)
+        defer { unsetenv("CLIP_EXPLORER_MODEL") }
+        let result = run(["embed", "--text", "a cat", "--json"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.output.hasPrefix("{\"model\":\"hf-f32-quickgelu\""), result.output)
+    }
+
     func testEmbedBadModelExitsOne() {
         let result = run(["embed", "--model", Self.images.path, "--text", "a"])
         XCTAssertEqual(result.status, 1)
@@ -129,6 +137,16 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels-file", "/nonexistent/labels.txt", image]).status, 2)
     }
 
+    func testClassifyEmptyFolderReported() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let result = run(["classify", "--model", Self.model, "--labels", "a,b", empty.path, image("rings.png")])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.errors.contains("the folder has no .jpg, .jpeg, .png or .webp files"), result.errors)
+        XCTAssertTrue(result.output.contains("rings.png"), "the other input is still classified")
+    }
+
     func testClassifyLabelsFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString).txt")
         try "cat\n\n  dog  \r\ncar\n".write(to: file, atomically: true, encoding: .utf8)
@@ -145,5 +163,30 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
         XCTAssertTrue(result.output.contains("--labels-file FILE"))
         XCTAssertTrue(result.output.contains("--scores KIND"))
+    }
+}
+
+final class ProgressBarTests: XCTestCase {
+    func testDrawsAndClearsOnStandardError() {
+        var errors = ""
+        var output = CommandOutput(standardOutput: { _ in XCTFail("progress went to standard output") }, standardError: { errors += $0 })
+        var bar = ProgressBar(total: 3, enabled: true)
+        bar.draw(done: 1, &output)
+        XCTAssertEqual(errors, "\r\u{1B}[K[" + String(repeating: "#", count: 10) + String(repeating: "-", count: 20) + "] 1/3 images")
+        errors = ""
+        bar.clear(&output)
+        XCTAssertEqual(errors, "\r\u{1B}[K")
+        errors = ""
+        bar.draw(done: 3, &output)
+        XCTAssertEqual(errors, "", "a finished bar is not drawn")
+    }
+
+    func testDisabledForOneImage() {
+        var errors = ""
+        var output = CommandOutput(standardOutput: { _ in }, standardError: { errors += $0 })
+        var bar = ProgressBar(total: 1, enabled: true)
+        bar.draw(done: 0, &output)
+        bar.clear(&output)
+        XCTAssertEqual(errors, "")
     }
 }

@@ -5,13 +5,15 @@ Both run on the same machine in the same run with the same thread count: ours
 through the binary's `bench-encoder` command, PyTorch in a child process
 (torch.set_num_threads, torch.inference_mode). For each model it prints load
 time, image encode at batch 1 and 8, text encode at batch 1 and 32, peak
-resident memory, the ratios, and our GFLOP/s against a 2048^3 OpenBLAS SGEMM
-measured by the binary in the same run.
+resident memory and the ratios. It also prints our GFLOP/s against a 2048^3
+OpenBLAS SGEMM that the binary measures in the same run.
 
 The checkpoints come from `python3 tools/make_model_fixtures.py --real`
-(work-data/vit-b-32 and work-data/vit-l-14, transformers folders, F32).
-PyTorch gets text padded only to the longest prompt in the batch, its cheapest
-input; ours computes each prompt up to its end-of-text token.
+(work-data/vit-b-32 and work-data/vit-l-14, transformers folders, F32), which
+this script runs first when they are missing.
+PyTorch's text rows are timed twice: unpadded (its cheapest input) and padded
+to 77 as clip.tokenize returns them ("PT 77"); ours computes each prompt only
+up to its end-of-text token either way.
 """
 import argparse
 import json
@@ -51,11 +53,11 @@ def torch_worker(model_path, threads, repeats):
             times.append((time.perf_counter() - begin) * 1000)
         return statistics.median(times)
 
-    # The same bundled vocab as ours; tokenizer load is not timed.
+    # The same ids as ours (open_clip's tokenizer matches clip.tokenize); not timed.
     from open_clip import tokenize
-    ids = tokenize([PROMPT])[0]
-    length = int((ids != 0).sum())
-    ids = ids[:length].unsqueeze(0)
+    padded = tokenize([PROMPT])
+    length = int((padded[0] != 0).sum())
+    ids = padded[:, :length]
     with torch.inference_mode():
         generator = torch.Generator().manual_seed(0)
         for batch in IMAGE_BATCHES:
@@ -64,8 +66,72 @@ def torch_worker(model_path, threads, repeats):
         for batch in TEXT_BATCHES:
             rows = ids.repeat(batch, 1)
             result[f"text_batch_{batch}_ms"] = median_ms(lambda: model.get_text_features(input_ids=rows))
+            rows77 = padded.repeat(batch, 1)
+            result[f"text77_batch_{batch}_ms"] = median_ms(lambda: model.get_text_features(input_ids=rows77))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
+
+
+CHECK_PROMPTS = ["a photo of a cat.", "a diagram of a circuit", "two dogs playing in the snow at dusk", ""]
+
+
+def check_exactness(binary, model_path, threads):
+    """Compare `embed --json` with transformers on the real-size checkpoint: max relative
+    error, cosine and the ranking of the prompts for each image (two generated PNGs,
+    preprocessed by torchvision as OpenAI's clip.py does, with OpenAI's mean and std)."""
+    import tempfile
+
+    import numpy as np
+    import open_clip
+    import torch
+    from PIL import Image
+    from torchvision import transforms
+    from transformers import CLIPModel
+
+    folder = tempfile.mkdtemp(prefix="bench-encoder-")
+    y, x = np.mgrid[0:240, 0:320]
+    paths = []
+    for index, pattern in enumerate([np.stack([x % 256, y, (x + y) % 256], -1),
+                                     np.stack([(x * y) % 256, (x // 8 % 2) * 255, y % 200], -1)]):
+        path = os.path.join(folder, f"image{index}.png")
+        Image.fromarray(pattern.astype(np.uint8)).save(path)
+        paths.append(path)
+
+    command = [binary, "embed", "--model", model_path, "--threads", str(threads), "--json"]
+    for prompt in CHECK_PROMPTS:
+        command += ["--text", prompt]
+    for path in paths:
+        command += ["--image", path]
+    ours = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+    torch.set_num_threads(threads)
+    model = CLIPModel.from_pretrained(model_path, dtype=torch.float32).eval()
+    pipeline = transforms.Compose([
+        transforms.Resize(224, interpolation=transforms.InterpolationMode.BICUBIC),
+        transforms.CenterCrop(224),
+        transforms.ToTensor(),
+        transforms.Normalize((0.48145466, 0.4578275, 0.40821073), (0.26862954, 0.26130258, 0.27577711)),
+    ])
+    with torch.inference_mode():
+        text = model.get_text_features(input_ids=open_clip.tokenize(CHECK_PROMPTS))
+        image = model.get_image_features(pixel_values=torch.stack([pipeline(Image.open(p).convert("RGB")) for p in paths]))
+    if not torch.is_tensor(text):
+        text, image = text.pooler_output, image.pooler_output
+
+    worst_error, worst_cosine = 0.0, 1.0
+    for mine, reference in list(zip(ours["text_embeds"], text)) + list(zip(ours["image_embeds"], image)):
+        mine = torch.tensor(mine)
+        worst_error = max(worst_error, float((mine - reference).abs().max() / reference.abs().max()))
+        worst_cosine = min(worst_cosine, float(torch.nn.functional.cosine_similarity(mine, reference, dim=0)))
+    def ranking(images, texts):
+        images = torch.nn.functional.normalize(torch.as_tensor(images), dim=1)
+        texts = torch.nn.functional.normalize(torch.as_tensor(texts), dim=1)
+        return (images @ texts.T).argsort(dim=1).tolist()
+
+    ours_ranking = ranking(ours["image_embeds"], ours["text_embeds"])
+    reference_ranking = ranking(image, text)
+    print(f"exactness vs transformers: max relative error {worst_error:.2e}, min cosine {worst_cosine:.8f}, "
+          f"ranking {'identical' if ours_ranking == reference_ranking else 'DIFFERENT'}")
 
 
 def weight_megabytes(model_path):
@@ -111,8 +177,12 @@ def report(name, ours, theirs, weights_mb):
             gflops = ours[key + "_gflops"]
             print(f"{kind + ' batch ' + str(batch):<18}{mine:>9.1f} ms{reference:>9.1f} ms{reference / mine:>9.2f}x"
                   f"{gflops:>10.1f}{100 * gflops / peak:>8.0f}%")
+    for batch in TEXT_BATCHES:
+        mine, reference = ours[f"text_batch_{batch}_ms"], theirs[f"text77_batch_{batch}_ms"]
+        print(f"{'text ' + str(batch) + ' (PT 77)':<18}{mine:>9.1f} ms{reference:>9.1f} ms{reference / mine:>9.2f}x")
     print(f"{'load':<18}{ours['load_seconds']:>10.3f} s{theirs['load_seconds']:>10.3f} s"
-          f"{theirs['load_seconds'] / ours['load_seconds']:>9.2f}x")
+          f"{theirs['load_seconds'] / ours['load_seconds']:>9.2f}x   (+ {ours['bundled_tokenizer_seconds']:.3f} s"
+          f" for our bundled vocab, once per process)")
     print(f"{'peak RSS':<18}{ours['peak_rss_mb']:>9.0f} MB{theirs['peak_rss_mb']:>9.0f} MB"
           f"{theirs['peak_rss_mb'] / ours['peak_rss_mb']:>9.2f}x   ours = {ours['peak_rss_mb'] / weights_mb:.2f}x float32 weights"
           f" ({ours['peak_rss_after_load_mb'] / weights_mb:.2f}x after load)")
@@ -126,6 +196,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per case; the median is reported")
     parser.add_argument("--models", nargs="*", default=[os.path.join(ROOT, "work-data", "vit-b-32"),
                                                         os.path.join(ROOT, "work-data", "vit-l-14")])
+    parser.add_argument("--check", action="store_true", help="also compare embeddings with transformers before timing")
     parser.add_argument("--torch-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -135,10 +206,17 @@ def main():
 
     missing = [m for m in args.models if not os.path.exists(os.path.join(m, "model.safetensors"))]
     if missing:
-        sys.exit(f"missing checkpoints {missing}: run 'python3 tools/make_model_fixtures.py --real' first")
+        folders = {os.path.dirname(os.path.abspath(m)) for m in missing}
+        if folders != {os.path.join(ROOT, "work-data")}:
+            sys.exit(f"missing checkpoints {missing}: make them with 'python3 tools/make_model_fixtures.py --real --output FOLDER'")
+        print(f"building the random-weight checkpoints in work-data/ (about 2.3 GB): {missing}", flush=True)
+        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "make_model_fixtures.py"), "--real"], check=True)
     print(f"# encoder benchmark: {args.binary} vs transformers CLIPModel, {args.threads} threads, "
           f"median of {args.repeat} runs after a warm-up")
     for model_path in args.models:
+        if args.check:
+            print(f"\n## {os.path.basename(model_path)}")
+            check_exactness(args.binary, model_path, args.threads)
         ours = run_ours(args.binary, model_path, args.threads, args.repeat)
         theirs = run_torch(model_path, args.threads, args.repeat)
         report(os.path.basename(model_path), ours, theirs, weight_megabytes(model_path))

@@ -107,6 +107,29 @@ def unicode_tables():
                          "Cased, not case-ignorable code points, as Python's final-sigma rule sees them.")
     text += swift_string("caseIgnorableRanges", ranges(case_ignorable),
                          "Case-ignorable code points, which Python's final-sigma rule skips.")
+    second_elements = set()
+    leading_non_starter = set()
+    for cp in code_points():
+        decomposition = unicodedata.decomposition(chr(cp))
+        if not decomposition or decomposition.startswith("<"):
+            continue  # no canonical decomposition
+        parts = [chr(int(part, 16)) for part in decomposition.split()]
+        if len(parts) == 2:
+            second_elements.add(parts[1])
+        full = unicodedata.normalize("NFD", chr(cp))
+        if unicodedata.combining(full[0]) != 0:
+            leading_non_starter.add(chr(cp))
+
+    # Hangul syllables compose algorithmically, so unicodedata lists no decomposition for
+    # them: the medial vowels and final consonants are second elements too.
+    second_elements.update(chr(cp) for cp in list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3)))
+
+    def nfc_unstable(c):
+        return (unicodedata.combining(c) != 0 or c in second_elements or c in leading_non_starter
+                or not unicodedata.is_normalized("NFC", c))
+
+    text += swift_string("nfcUnstableRanges", ranges(nfc_unstable),
+                         "Code points that NFC may change or combine with what precedes them (Python's unicodedata); every other code point starts a stable chunk.")
     text += swift_string("lowercaseMappings", ";".join(lower_pairs),
                          "Python's `str.lower()` for every code point it changes, except U+03A3: `code:lowered scalars`.")
 
@@ -149,11 +172,54 @@ def ftfy_tables():
     return text
 
 
+def bmp_ranges(pattern):
+    compiled = re.compile(pattern)
+    out = []
+    start = previous = None
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if compiled.fullmatch(chr(cp)):
+            if start is None or cp != previous + 1:
+                if start is not None:
+                    out.append((start, previous))
+                start = cp
+            previous = cp
+    if start is not None:
+        out.append((start, previous))
+    return ",".join(f"{a:X}-{b:X}" if a != b else f"{a:X}" for a, b in out)
+
+
+def mojibake_tables():
+    import ftfy.bad_codecs  # noqa: F401  registers the sloppy codecs
+    import ftfy.badness as badness
+
+    text = HEADER
+    categories = [f"{name}={bmp_ranges('[' + chars + ']')}" for name, chars in badness.MOJIBAKE_CATEGORIES.items()]
+    text += swift_string("mojibakeCategories", ";".join(categories),
+                         "ftfy's MOJIBAKE_CATEGORIES (badness.py), expanded: `name=ranges` per category.")
+    clues = [f"{name}={bmp_ranges('[' + chars + ']')}" for name, chars in chardata.UTF8_CLUES.items()]
+    text += swift_string("utf8Clues", ";".join(clues),
+                         "ftfy's UTF8_CLUES (chardata.py), expanded: characters that single-byte decodings of UTF-8 produce.")
+    codecs = []
+    for encoding in chardata.CHARMAP_ENCODINGS + ["windows-1252"]:
+        table = []
+        for byte in range(256):
+            try:
+                table.append(f"{ord(bytes([byte]).decode(encoding)):X}")
+            except UnicodeDecodeError:
+                table.append("-")
+        codecs.append(f"{encoding}=" + ",".join(table))
+    text += swift_string("singleByteCodecs", ";".join(codecs),
+                         "Byte-to-code-point tables of the encodings ftfy tries, in its order, then strict windows-1252; '-' is undefined.")
+    return text
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     fmt = dict(py=sys.version.split()[0], ud=unicodedata.unidata_version, rx=regex.__version__, ft=ftfy.__version__)
     for name, build in (("UnicodeTables.swift", unicode_tables), ("HTMLEntityTables.swift", html_tables),
-                        ("FtfyTables.swift", ftfy_tables)):
+                        ("FtfyTables.swift", ftfy_tables), ("MojibakeTables.swift", mojibake_tables)):
         text = build()
         for key, value in fmt.items():
             text = text.replace("{" + key + "}", value)

@@ -5,9 +5,10 @@ import Glibc
 #endif
 
 /// A memory-mapped `.safetensors` file. The whole header is validated when the
-/// file is opened, before any tensor byte is read: the 8-byte header length,
-/// the JSON, every dtype, shape and byte range (inside the data area, matching
-/// dtype x shape, not overlapping another tensor), with overflow-checked sizes.
+/// file is opened, before any tensor byte is read. Checked are the 8-byte header
+/// length, the JSON, and every dtype, shape and byte range: each range lies in
+/// the data area, matches dtype x shape and overlaps no other tensor, and every
+/// size is computed with overflow checks.
 public final class SafetensorsFile: TensorSource, @unchecked Sendable {
     public let path: String
     public private(set) var tensors: [String: TensorInfo] = [:]

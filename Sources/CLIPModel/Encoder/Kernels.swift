@@ -5,8 +5,9 @@ import Foundation
 import Glibc
 #endif
 
-// Element-wise steps of the towers. Matrix products go through cblas_sgemm
-// in Transformer.swift; these loops are memory-bound and split across threads.
+// Element-wise steps of the towers. Matrix products go through cblas_sgemm in
+// Transformer.swift and VisionTower.swift. Layer norm and the activation are
+// split across threads, and softmax runs on the calling thread.
 
 /// Runs `body` over `0..<count` in contiguous chunks on up to `threads` threads.
 func parallelChunks(_ count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {

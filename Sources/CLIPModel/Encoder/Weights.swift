@@ -1,8 +1,8 @@
 // The one internal weight layout every checkpoint layout is mapped to at load.
-// All matrices are float32 and row-major, kept in the order the checkpoint
-// stores them (nn.Linear's [outputs x inputs], or [inputs x outputs] for
-// OpenAI's projections), so float32 safetensors are used in place and the
-// sgemm transpose flag, fixed per layer at load, replaces any copy.
+// All matrices are float32 and row-major, in the order the checkpoint stores
+// them: nn.Linear's [outputs x inputs], or [inputs x outputs] for OpenAI's
+// projections. So float32 safetensors are used in place, and a transpose flag
+// chosen per layer at load replaces any copy.
 
 /// A fully connected layer: y = x W^T + b.
 struct Linear {

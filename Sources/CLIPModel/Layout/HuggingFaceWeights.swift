@@ -14,8 +14,9 @@ enum HuggingFaceWeights {
     /// Builds the config from tensor shapes, taking heads, activations, epsilons and
     /// the pooling rule from `config.json` when given (transformers' defaults otherwise).
     static func map(_ reader: WeightReader, config json: JSONConfig?) throws -> MappedCheckpoint {
-        let textJSON = try json?.child("text_config")
-        let visionJSON = try json?.child("vision_config")
+        // NOTE: some configs saved by older transformers releases name these *_config_dict; which releases is unverified.
+        let textJSON = try json?.child("text_config") ?? json?.child("text_config_dict")
+        let visionJSON = try json?.child("vision_config") ?? json?.child("vision_config_dict")
         let path = reader.source.path
 
         let tokenShape = try reader.shape("text_model.embeddings.token_embedding.weight")
@@ -43,13 +44,13 @@ enum HuggingFaceWeights {
         let text = TowerConfig(
             width: textWidth, layers: textLayers,
             heads: try textJSON?.int("num_attention_heads") ?? (json == nil ? max(1, textWidth / 64) : 8),
-            mlpWidth: try reader.shape("text_model.encoder.layers.0.mlp.fc1.weight")[0],
+            mlpWidth: try reader.rows("text_model.encoder.layers.0.mlp.fc1.weight"),
             activation: try textJSON?.activation("hidden_act") ?? .quickGELU,
             layerNormEpsilon: try textJSON?.float("layer_norm_eps") ?? 1e-5)
         let vision = TowerConfig(
             width: visionWidth, layers: visionLayers,
             heads: try visionJSON?.int("num_attention_heads") ?? (json == nil ? max(1, visionWidth / 64) : 12),
-            mlpWidth: try reader.shape("vision_model.encoder.layers.0.mlp.fc1.weight")[0],
+            mlpWidth: try reader.rows("vision_model.encoder.layers.0.mlp.fc1.weight"),
             activation: try visionJSON?.activation("hidden_act") ?? .quickGELU,
             layerNormEpsilon: try visionJSON?.float("layer_norm_eps") ?? 1e-5)
         // transformers' CLIPTextConfig defaults eos_token_id to 2, which selects the argmax rule.
@@ -109,6 +110,13 @@ func integerSquareRoot(_ n: Int) -> Int {
 
 /// Checks that the sizes read from shapes are consistent with each other and the config file.
 func validate(_ config: CLIPConfig, path: String, json: JSONConfig?, imageSizeInJSON: Int?) throws {
+    let sizes = [("text width", config.text.width), ("vision width", config.vision.width),
+                 ("text MLP width", config.text.mlpWidth), ("vision MLP width", config.vision.mlpWidth),
+                 ("vocab size", config.vocabularySize), ("context length", config.contextLength),
+                 ("patch size", config.patchSize), ("projection dim", config.projectionDim)]
+    for (name, size) in sizes where size <= 0 {
+        throw CheckpointError.unsupportedArchitecture(path: path, reason: "the \(name) read from the tensor shapes is \(size)")
+    }
     for (name, tower) in [("text", config.text), ("vision", config.vision)] {
         guard tower.layers > 0 else {
             throw CheckpointError.unsupportedArchitecture(path: path, reason: "the \(name) tower has no transformer layers")

@@ -47,12 +47,12 @@ enum OpenAIWeights {
         let text = TowerConfig(
             width: textWidth, layers: textLayers,
             heads: hints.textHeads ?? max(1, textWidth / 64),
-            mlpWidth: try reader.shape("transformer.resblocks.0.mlp.c_fc.weight")[0],
+            mlpWidth: try reader.rows("transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
         let vision = TowerConfig(
             width: visionWidth, layers: visionLayers,
             heads: max(1, visionWidth / (hints.visionHeadWidth ?? 64)),
-            mlpWidth: try reader.shape("visual.transformer.resblocks.0.mlp.c_fc.weight")[0],
+            mlpWidth: try reader.rows("visual.transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
         let config = CLIPConfig(
             text: text, vision: vision,

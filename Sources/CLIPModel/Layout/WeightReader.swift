@@ -12,6 +12,15 @@ struct WeightReader {
         return info.shape
     }
 
+    /// Returns the first dimension of a matrix, such as an MLP's hidden width from fc1's [hidden x width].
+    func rows(_ name: String) throws -> Int {
+        let found = try shape(name)
+        guard found.count == 2 else {
+            throw CheckpointError.unsupportedArchitecture(path: source.path, reason: "tensor '\(name)' has shape \(found), expected a matrix")
+        }
+        return found[0]
+    }
+
     /// Reads `name` as float32 after checking that its shape is `expected`.
     func read(_ name: String, _ expected: [Int]) throws -> [Float] {
         let found = try shape(name)
@@ -22,7 +31,8 @@ struct WeightReader {
     }
 
     /// Reads `name` after checking its shape, mapped in place when the file stores it
-    /// as aligned float32 safetensors, else converted into a new allocation.
+    /// as aligned float32 (safetensors, or an uncompressed torch.save storage), else
+    /// converted into a new allocation.
     func storage(_ name: String, _ expected: [Int]) throws -> FloatStorage {
         let found = try shape(name)
         guard found == expected else {
@@ -30,6 +40,8 @@ struct WeightReader {
         }
         if let file = source as? SafetensorsFile, let mapped = file.mappedFloat32(name) { return mapped }
         if let shards = source as? ShardedSafetensors, let mapped = shards.mappedFloat32(name) { return mapped }
+        if let archive = source as? TorchArchiveSource, let mapped = try archive.mappedFloat32(name) { return mapped }
+        if let shards = source as? ShardedTorchSource, let mapped = try shards.mappedFloat32(name) { return mapped }
         return FloatStorage(try source.floats(name))
     }
 

@@ -3,12 +3,12 @@ import Foundation
 /// The built-in ImageNet label set: OpenAI's 1000 class names and 80 prompt
 /// templates, from Resources/ (source and license in LICENSE-imagenet-labels.txt).
 public enum ImageNetLabels {
-    /// The 1000 class names in ImageNet class-index order.
+    /// Returns the 1000 class names in ImageNet class-index order.
     public static func classNames() throws -> [String] {
         try lines(of: "imagenet_classes")
     }
 
-    /// The 80 templates of CLIP's ImageNet evaluation, with "{}" for the label.
+    /// Returns the 80 templates of CLIP's ImageNet evaluation, with "{}" for the label.
     public static func templates() throws -> [String] {
         try lines(of: "imagenet_templates")
     }

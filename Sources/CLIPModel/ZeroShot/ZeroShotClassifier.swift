@@ -30,8 +30,10 @@ public final class ZeroShotClassifier {
     /// A label's embedding is the mean of its normalized template embeddings,
     /// normalized again: the prompt ensembling of CLIP's ImageNet evaluation.
     /// Embeddings are cached in the model, so a second classifier for the same
-    /// labels and templates encodes nothing.
-    public init(model: CLIPModel, labels: [String], templates: [String] = ZeroShotClassifier.defaultTemplates) throws {
+    /// labels and templates encodes nothing. `progress`, when given, is called
+    /// after each batch of prompts with the prompts encoded so far and the total.
+    public init(model: CLIPModel, labels: [String], templates: [String] = ZeroShotClassifier.defaultTemplates,
+                progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
         guard !labels.isEmpty else { throw CheckpointError.invalidLabels(reason: "the label set is empty") }
         if let index = labels.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw CheckpointError.invalidLabels(reason: "label \(index + 1) is empty")
@@ -44,7 +46,7 @@ public final class ZeroShotClassifier {
         self.model = model
         self.labels = labels
         self.templates = templates
-        labelEmbeddings = try model.labelEmbeddings(labels: labels, templates: templates)
+        labelEmbeddings = try model.labelEmbeddings(labels: labels, templates: templates, progress: progress)
     }
 
     /// Returns every label's score in label order.
@@ -90,7 +92,8 @@ extension CLIPModel {
 
     /// Returns one ensembled unit embedding per label, from the cache when this
     /// model already encoded the same labels and templates.
-    func labelEmbeddings(labels: [String], templates: [String]) throws -> [[Float]] {
+    func labelEmbeddings(labels: [String], templates: [String],
+                         progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> [[Float]] {
         let key = LabelSetKey(labels: labels, templates: templates)
         if let cached = labelCache.value(for: key) { return cached }
 
@@ -111,6 +114,7 @@ extension CLIPModel {
                 for i in 0..<unit.count { sums[label][i] += unit[i] }
             }
             start = end
+            progress?(end, prompts.count)
         }
         // The mean's direction equals the sum's, so normalizing the sum is enough.
         let result = sums.map(normalized)

@@ -233,7 +233,7 @@ struct RestrictedUnpickler {
             markNested(state)
             object.attributes = attributes
         case .dict:
-            // nn.Module.state_dict() pickles its `_metadata` (module versions) this way; it holds no weights.
+            // nn.Module.state_dict() pickles its `_metadata` (module versions) this way, and it contains no weights.
             break
         default:
             throw invalid("BUILD at offset \(offset) targets \(target.typeName), which takes no state")
@@ -294,7 +294,7 @@ struct RestrictedUnpickler {
         return value
     }
 
-    /// A length prefix, rejected when it exceeds what is left of the stream.
+    /// Reads a length prefix and rejects it when it exceeds what is left of the stream.
     private mutating func readLength(_ width: Int) throws -> Int {
         let value = try readUInt(width)
         guard value <= UInt64(bytes.count - position) else {
@@ -307,7 +307,7 @@ struct RestrictedUnpickler {
         try readBytes(8).reduce(0) { ($0 << 8) | UInt64($1) }
     }
 
-    /// A two's-complement little-endian integer (LONG1/LONG4); values beyond 64 bits are rejected.
+    /// Reads a two's-complement little-endian integer (LONG1/LONG4) and rejects values beyond 64 bits.
     private mutating func readLong(_ count: Int) throws -> Int {
         let field = try readBytes(count)
         guard count <= 8 else {
@@ -344,7 +344,7 @@ struct RestrictedUnpickler {
         String(decoding: try readBytes(count).map { UInt16($0) }, as: UTF16.self)
     }
 
-    /// A newline-terminated ASCII line, as GLOBAL's module and name are stored; at most 256 bytes.
+    /// Reads a newline-terminated line of at most 256 bytes, the form of GLOBAL's module and name.
     private mutating func readLine() throws -> String {
         guard let end = bytes[position...].prefix(257).firstIndex(of: 0x0A) else {
             throw invalid("GLOBAL name at offset \(position) has no newline within 256 bytes")

@@ -42,6 +42,11 @@ final class ShardedTorchSource: TensorSource, @unchecked Sendable {
         self.shardByTensor = shardByTensor
     }
 
+    /// Returns the tensor mapped in place from its shard; see `TorchArchiveSource.mappedFloat32`.
+    func mappedFloat32(_ name: String) throws -> FloatStorage? {
+        try shardByTensor[name]?.mappedFloat32(name)
+    }
+
     func floats(_ name: String) throws -> [Float] {
         guard let shard = shardByTensor[name] else { throw CheckpointError.missingTensor(path: path, tensor: name) }
         return try shard.floats(name)

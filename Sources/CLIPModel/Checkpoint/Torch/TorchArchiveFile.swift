@@ -81,7 +81,7 @@ struct ZipFieldCursor {
     mutating func u16() -> Int? { uint(2).map { Int($0) } }
     mutating func u32() -> Int? { uint(4).map { Int($0) } }
 
-    /// A 64-bit field; values past Int.max are rejected as nil.
+    /// Reads a 64-bit field, or returns nil for values past Int.max.
     mutating func u64() -> Int? {
         guard let value = uint(8), value <= UInt64(Int.max) else { return nil }
         return Int(value)

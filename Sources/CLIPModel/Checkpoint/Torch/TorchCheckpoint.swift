@@ -34,9 +34,14 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
     /// True when the archive came from torch.jit.save.
     let isTorchScript: Bool
     private let views: [String: TorchTensor]
-    private let archive: ZipArchive
+    let archive: ZipArchive
     /// Entry name prefix of the storages, such as "archive/data/".
-    private let storagePrefix: String
+    let storagePrefix: String
+    /// The file mapped for in-place float32 tensors, made on first use.
+    private var mapping: TorchArchiveMapping?
+    /// Storage entries whose CRC-32 was checked through the mapping.
+    private var verifiedEntries = Set<String>()
+    private let lock = NSLock()
 
     init(path: String) throws {
         let archive = try ZipArchive(path: path)
@@ -88,9 +93,28 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
         return TorchTensorCopy.floats(from: bytes, dtype: dtype, view: view)
     }
 
+    func view(named name: String) -> TorchTensor? { views[name] }
+
+    /// Returns the archive's mapping, creating it on first use.
+    func sharedMapping() throws -> TorchArchiveMapping {
+        lock.lock()
+        defer { lock.unlock() }
+        if let mapping { return mapping }
+        let created = try TorchArchiveMapping(path: path, size: archive.file.size)
+        mapping = created
+        return created
+    }
+
+    /// Returns true the first time it is called for `entry`.
+    func markVerified(_ entry: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return verifiedEntries.insert(entry).inserted
+    }
+
     // MARK: - Archive layout
 
-    /// Returns the folder, such as "archive/", that holds data.pkl; torch names it after the file.
+    /// Returns the folder, such as "archive/", that contains data.pkl. torch.save names it after the file.
     private static func archiveRoot(_ archive: ZipArchive) throws -> String {
         let pickles = archive.names.filter { name in
             name.hasSuffix("/data.pkl") && name.dropLast("/data.pkl".count).firstIndex(of: "/") == nil
@@ -122,14 +146,14 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
         }
         let (byteCount, overflow) = elementCount.multipliedReportingOverflow(by: type.elementSize)
         guard elementCount >= 0, !overflow, byteCount <= entry.uncompressedSize else {
-            throw CheckpointError.invalidArchive(path: archive.path, reason: "storage '\(key)' declares \(elementCount) \(typeName) elements but its entry holds \(entry.uncompressedSize) bytes")
+            throw CheckpointError.invalidArchive(path: archive.path, reason: "storage '\(key)' declares \(elementCount) \(typeName) elements, more than its entry of \(entry.uncompressedSize) bytes contains")
         }
         return TorchStorage(key: key, typeName: typeName, dtype: type.dtype, elementCount: elementCount)
     }
 
     // MARK: - Finding the weights
 
-    /// The state dict inside a training checkpoint, or the value itself.
+    /// Returns the state dict inside a training checkpoint, or the value itself.
     private static func weights(in value: PickleValue) -> PickleValue {
         if case .dict(let dict) = value, let state = dict["state_dict"], case .dict = state {
             return state

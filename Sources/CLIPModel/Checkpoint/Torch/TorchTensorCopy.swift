@@ -5,33 +5,56 @@ enum TorchTensorCopy {
     static func floats(from bytes: [UInt8], dtype: TensorDType, view: TorchTensor) -> [Float] {
         let count = view.shape.reduce(1, *)
         guard count > 0 else { return [] }
-        let indices = elementIndices(view, count: count)
-        precondition(indices.last.map { ($0 + 1) * dtype.byteCount <= bytes.count } ?? true, "storage size was checked at unpickling")
+        // A contiguous view (the usual case) converts one range without an index table.
+        let indices: [Int]? = isContiguous(view) ? nil : elementIndices(view, count: count)
+        let lastIndex = indices?.last ?? view.offset + count - 1
+        precondition((lastIndex + 1) * dtype.byteCount <= bytes.count, "storage size was checked at unpickling")
 
         return bytes.withUnsafeBytes { raw -> [Float] in
             switch dtype {
-            case .float32: return indices.map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
-            case .float16: return indices.map { halfToFloat(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) }
-            case .bfloat16: return indices.map { Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian) << 16) }
-            case .float64: return indices.map { Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
-            case .int64: return indices.map { Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
-            case .int32: return indices.map { Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
-            case .uint8: return indices.map { Float(raw[$0]) }
+            case .float32: return gather(raw, UInt32.self, view.offset, count, indices) { Float(bitPattern: UInt32(littleEndian: $0)) }
+            case .float16: return gather(raw, UInt16.self, view.offset, count, indices) { halfToFloat(UInt16(littleEndian: $0)) }
+            case .bfloat16: return gather(raw, UInt16.self, view.offset, count, indices) { Float(bitPattern: UInt32(UInt16(littleEndian: $0)) << 16) }
+            case .float64: return gather(raw, UInt64.self, view.offset, count, indices) { Float(Double(bitPattern: UInt64(littleEndian: $0))) }
+            case .int64: return gather(raw, Int64.self, view.offset, count, indices) { Float(Int64(littleEndian: $0)) }
+            case .int32: return gather(raw, Int32.self, view.offset, count, indices) { Float(Int32(littleEndian: $0)) }
+            case .uint8: return gather(raw, UInt8.self, view.offset, count, indices) { Float($0) }
             }
         }
     }
 
-    /// Storage element index of each view element, in row-major order.
-    /// A contiguous view is one range; otherwise an odometer walks the dimensions.
-    private static func elementIndices(_ view: TorchTensor, count: Int) -> [Int] {
+    /// Loads `count` elements of type `Element` (from `offset` on, or at `indices`)
+    /// and converts each; inlined so each dtype gets its own tight loop.
+    @inline(__always)
+    private static func gather<Element>(_ raw: UnsafeRawBufferPointer, _ type: Element.Type, _ offset: Int, _ count: Int,
+                                        _ indices: [Int]?, _ convert: (Element) -> Float) -> [Float] {
+        let size = MemoryLayout<Element>.size
+        return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            if let indices {
+                for (position, index) in indices.enumerated() {
+                    output[position] = convert(raw.loadUnaligned(fromByteOffset: index * size, as: Element.self))
+                }
+            } else {
+                for position in 0..<count {
+                    output[position] = convert(raw.loadUnaligned(fromByteOffset: (offset + position) * size, as: Element.self))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// True when the strides are row-major for the shape (dimensions of size 1 may have any stride).
+    static func isContiguous(_ view: TorchTensor) -> Bool {
         var expected = 1
-        var isContiguous = true
         for (size, stride) in zip(view.shape, view.strides).reversed() where size != 1 {
-            if stride != expected { isContiguous = false }
+            if stride != expected { return false }
             expected *= size
         }
-        if isContiguous { return Array(view.offset..<(view.offset + count)) }
+        return true
+    }
 
+    /// Storage element index of each element of a non-contiguous view, in row-major order.
+    private static func elementIndices(_ view: TorchTensor, count: Int) -> [Int] {
         var indices = [Int]()
         indices.reserveCapacity(count)
         var position = [Int](repeating: 0, count: view.shape.count)

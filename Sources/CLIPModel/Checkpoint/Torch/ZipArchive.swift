@@ -194,6 +194,12 @@ final class ZipArchive: @unchecked Sendable {
         guard method == 8 || compressed == uncompressed else {
             throw invalid("stored entry '\(name)' declares \(compressed) stored bytes but \(uncompressed) uncompressed")
         }
+        // Deflate expands at most 1032 to 1 (zlib's documented limit), so a larger
+        // declared size is false and would only make the reader allocate it.
+        let (maxInflated, overflow) = compressed.multipliedReportingOverflow(by: 1032)
+        guard method == 0 || overflow || uncompressed <= max(maxInflated, 1 << 16) else {
+            throw invalid("deflate entry '\(name)' declares \(uncompressed) bytes from \(compressed) compressed bytes, more than deflate can expand")
+        }
         return ZipEntry(name: name, method: method, crc32: UInt32(crc), compressedSize: compressed,
                         uncompressedSize: uncompressed, localHeaderOffset: localOffset)
     }

@@ -1,0 +1,8 @@
+import ExplorerUI
+
+extension Program {
+    /// Returns the loader the explorer uses for `--model` and `:model`.
+    static func explorerModelLoader() -> ModelLoader? {
+        CLIPModelLoader()
+    }
+}

@@ -1,1 +1,0 @@
-// The ExplorerUI layer; see docs/ARCHITECTURE.md for how the layers fit together.

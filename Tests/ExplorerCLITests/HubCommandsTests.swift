@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+@testable import ExplorerCLI
+
+/// Argument handling of `download` and `models`; the downloads themselves are
+/// tested in CLIPHubTests against a local server.
+final class HubCommandsTests: XCTestCase {
+    private func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+        var out = ""
+        var err = ""
+        var output = CommandOutput(standardOutput: { out += $0 }, standardError: { err += $0 })
+        let status = Program.run(arguments, output: &output)
+        return (status, out, err)
+    }
+
+    func testDownloadWithoutRepoIsUsageError() {
+        let result = run(["download"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.contains("missing REPO_ID"), result.err)
+    }
+
+    func testDownloadInvalidRepoIsUsageError() {
+        let result = run(["download", "not-a-repo"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.contains("invalid repository id 'not-a-repo'"), result.err)
+    }
+
+    func testDownloadHelpListsKnownModels() {
+        let result = run(["download", "--help"])
+        XCTAssertEqual(result.status, 0)
+        for id in Program.knownGoodModelIDs {
+            XCTAssertTrue(result.out.contains("  " + id + "\n"), id)
+        }
+        XCTAssertTrue(result.out.contains("HF_ENDPOINT"))
+    }
+
+    func testEmptyEndpointIsRejected() {
+        setenv("HF_ENDPOINT", "", 1)
+        defer { unsetenv("HF_ENDPOINT") }
+        let result = run(["download", "openai/clip-vit-base-patch32"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.contains("invalid HF_ENDPOINT ''"), result.err)
+    }
+
+    func testModelsOnEmptyCache() {
+        let home = NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString
+        setenv("HF_HOME", home, 1)
+        defer { unsetenv("HF_HOME") }
+        let result = run(["models"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.out, "")
+        XCTAssertTrue(result.err.contains("no CLIP models in \(home)/hub"), result.err)
+    }
+
+    func testModelsIgnoresEndpoint() {
+        setenv("HF_ENDPOINT", "", 1)
+        setenv("HF_HOME", NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString, 1)
+        defer {
+            unsetenv("HF_ENDPOINT")
+            unsetenv("HF_HOME")
+        }
+        XCTAssertEqual(run(["models"]).status, 0, "listing the cache needs no Hub address")
+    }
+
+    func testResolveModelPathKeepsExistingPaths() throws {
+        XCTAssertEqual(try Program.resolveModelPath("/tmp"), "/tmp")
+        XCTAssertEqual(try Program.resolveModelPath("model.safetensors"), "model.safetensors")
+    }
+
+    func testResolveModelPathNamesDownloadCommand() {
+        let home = NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString
+        setenv("HF_HOME", home, 1)
+        defer { unsetenv("HF_HOME") }
+        XCTAssertThrowsError(try Program.resolveModelPath("openai/clip-vit-base-patch32")) { error in
+            XCTAssertTrue(describe(error).contains("clip-explorer download openai/clip-vit-base-patch32"), describe(error))
+        }
+    }
+}

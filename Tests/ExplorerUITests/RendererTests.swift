@@ -1,0 +1,152 @@
+import XCTest
+@testable import ExplorerUI
+
+/// "bozuman" as OpenAI's clip.tokenize splits it: bo, zu, man</w>.
+func bozumanTokenization(padID: Int32 = 0, contextLength: Int = 77) -> Tokenization {
+    let pieces = [
+        TokenPiece(id: 647, bpe: "bo", bytes: Array("bo".utf8), endsWord: false, source: 0..<2),
+        TokenPiece(id: 4091, bpe: "zu", bytes: Array("zu".utf8), endsWord: false, source: 2..<4),
+        TokenPiece(id: 786, bpe: "man</w>", bytes: Array("man".utf8), endsWord: true, source: 4..<7),
+    ]
+    var slots: [Int32] = [49406, 647, 4091, 786, 49407]
+    slots += Array(repeating: padID, count: contextLength - slots.count)
+    return Tokenization(text: "bozuman", pieces: pieces, slots: slots, padID: padID)
+}
+
+func bozumanState() -> ExplorerState {
+    var state = ExplorerState()
+    state.editor = LineEditor("bozuman")
+    state.tokenization = bozumanTokenization()
+    return state
+}
+
+final class RendererTests: XCTestCase {
+    func testBozumanAt80x24() {
+        let grid = Renderer().render(bozumanState(), width: 80, height: 24)
+        XCTAssertTrue(grid.rowText(1).hasPrefix("> bozuman"), grid.rowText(1))
+        XCTAssertTrue(grid.rowText(1).hasSuffix("5/77 tokens"), grid.rowText(1))
+        XCTAssertEqual(grid.rowText(3), "<start> bo  zu   man <end>")
+        XCTAssertEqual(grid.rowText(4), "49406   647 4091 786 49407")
+    }
+}
+
+/// Returns a tokenization with `count` pieces of the token "a</w>" (id 320), for truncation.
+func longTokenization(count: Int, padID: Int32 = 0) -> Tokenization {
+    let text = Array(repeating: "a", count: count).joined(separator: " ")
+    let pieces = (0..<count).map { index in
+        TokenPiece(id: 320, bpe: "a</w>", bytes: [0x61], endsWord: true, source: (index * 2)..<(index * 2 + 1))
+    }
+    let kept = min(count, 75)
+    var slots: [Int32] = [49406] + Array(repeating: 320, count: kept) + [49407]
+    slots += Array(repeating: padID, count: 77 - slots.count)
+    return Tokenization(text: text, pieces: pieces, slots: slots, padID: padID)
+}
+
+final class LayoutTests: XCTestCase {
+    func testTooSmallShowsMessage() {
+        let grid = Renderer().render(bozumanState(), width: 39, height: 12)
+        XCTAssertTrue(grid.plainText().contains("at least 40x12"), grid.plainText())
+        let tiny = Renderer().render(bozumanState(), width: 30, height: 10)
+        XCTAssertTrue(tiny.plainText().contains("(30x10)"), tiny.plainText())
+        let minimum = Renderer().render(bozumanState(), width: 40, height: 12)
+        XCTAssertTrue(minimum.rowText(1).hasPrefix("> bozuman"), minimum.plainText())
+    }
+
+    func testLayoutAtSeveralSizes() {
+        for (width, height) in [(40, 12), (80, 24), (120, 40), (200, 60)] {
+            let grid = Renderer().render(bozumanState(), width: width, height: height)
+            XCTAssertTrue(grid.rowText(0).hasPrefix(" clip-explorer"), "\(width)x\(height) title")
+            XCTAssertTrue(grid.rowText(1).hasSuffix("5/77 tokens"), "\(width)x\(height) prompt: \(grid.rowText(1))")
+            XCTAssertTrue(grid.rowText(height - 1).hasPrefix(" Enter"), "\(width)x\(height) status line")
+            XCTAssertEqual(grid.rowText(4), "49406   647 4091 786 49407", "\(width)x\(height) ids")
+        }
+    }
+
+    func testChipsWrapAtWidth() {
+        var state = ExplorerState()
+        state.tokenization = longTokenization(count: 20)
+        state.editor = LineEditor(state.tokenization?.text ?? "")
+        let grid = Renderer().render(state, width: 40, height: 30)
+        // "<start>" is 7 wide, each "a" chip is 3 wide ("320"), with one space between.
+        XCTAssertEqual(grid.rowText(3), "<start> a   a   a   a   a   a   a   a")
+        XCTAssertEqual(grid.rowText(4), "49406   320 320 320 320 320 320 320 320")
+        XCTAssertEqual(grid.rowText(5), "a   a   a   a   a   a   a   a   a   a")
+        XCTAssertEqual(grid.rowText(7), "a   a   <end>")
+        XCTAssertEqual(grid.rowText(8), "320 320 49407")
+    }
+
+    func testTruncationDimsPromptAndStrip() {
+        var state = ExplorerState()
+        state.tokenization = longTokenization(count: 80)
+        state.editor = LineEditor(state.tokenization?.text ?? "")
+        state.editor.moveHome()
+        let grid = Renderer().render(state, width: 200, height: 40)
+        XCTAssertTrue(grid.rowText(1).hasSuffix("82/77 tokens, 5 cut"), grid.rowText(1))
+        XCTAssertEqual(grid[1, grid.width - 1 - "82/77 tokens, 5 cut".count].role, .error)
+        XCTAssertEqual(grid[1, grid.width - 2 - "82/77 tokens, 5 cut".count].role, .text)
+
+        // Prompt character 150 ("a" number 76) starts the cut tail.
+        XCTAssertEqual(grid[1, 2 + 148].role, .prompt)
+        XCTAssertEqual(grid[1, 2 + 150].role, .promptTruncated)
+
+        let stripRow = (0..<grid.height).first { grid.rowText($0).hasPrefix("S■") } ?? -1
+        XCTAssertEqual(grid.rowText(stripRow), "S" + String(repeating: "■", count: 75) + "E ×××××")
+        XCTAssertEqual(grid[stripRow, 78].role, .slotTruncated)
+        XCTAssertTrue(grid.plainText().contains("5 cut by truncation"))
+    }
+
+    func testPaddingStripAndTensorFold() {
+        let tokenization = bozumanTokenization()
+        XCTAssertEqual(tensorText(tokenization), "tensor([[49406,   647,  4091,   786, 49407,     0 ×72]])")
+        let huggingFace = bozumanTokenization(padID: 49407)
+        XCTAssertEqual(tensorText(huggingFace), "tensor([[49406,   647,  4091,   786, 49407, 49407 ×72]])")
+        let cells = slotCells(tokenization)
+        XCTAssertEqual(String(cells.map(\.0)), "S■■■E" + String(repeating: "·", count: 72))
+        XCTAssertEqual(tokenCountText(tokenization), "5/77")
+    }
+
+    func testTensorWrapsLikeTorch() {
+        let lines = wrapAtCommas(tensorText(longTokenization(count: 10)), width: 40, indent: 9)
+        XCTAssertEqual(lines[0], "tensor([[49406,   320,   320,   320,")
+        XCTAssertTrue(lines[1].hasPrefix("           320,"), lines[1])
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 40 })
+    }
+
+    func testCJKPromptWidth() {
+        var state = ExplorerState()
+        state.editor = LineEditor("日本語の猫")
+        let grid = Renderer().render(state, width: 40, height: 12)
+        XCTAssertEqual(grid.rowText(1), "> 日本語の猫")
+        XCTAssertEqual(grid.cursor?.column, 12)
+    }
+
+    func testImagePaneSideBySideAndStacked() throws {
+        var state = bozumanState()
+        let pixels = [UInt8](repeating: 200, count: 4 * 4 * 3)
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: pixels))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/cat.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 6, exifRotationApplied: true), crop: picture, whole: picture)
+        state.labels = ["a cat", "a dog"]
+        state.image?.ranking = [RankedLabel(label: "a cat", probability: 0.75, cosine: 0.3125), RankedLabel(label: "a dog", probability: 0.25, cosine: 0.2)]
+
+        let wide = Renderer().render(state, width: 120, height: 40)
+        XCTAssertTrue(wide.rowText(2).hasSuffix("│Image cat.png"), wide.rowText(2))
+        XCTAssertTrue(wide.plainText().contains("EXIF orientation 6 applied"))
+        let rankRow = (0..<wide.height).first { wide.rowText($0).contains("1 a cat") } ?? -1
+        XCTAssertTrue(wide.rowText(rankRow).hasSuffix("75.0%  0.313"), wide.rowText(rankRow))
+
+        let narrow = Renderer().render(state, width: 80, height: 40)
+        XCTAssertTrue(narrow.plainText().contains("Image cat.png"))
+        XCTAssertEqual(narrow.rowText(4), "49406   647 4091 786 49407")
+    }
+
+    func testPreviewShadesWithoutColour() throws {
+        let pixels: [UInt8] = [0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255]
+        let picture = try XCTUnwrap(PreviewImage(width: 2, height: 2, pixels: pixels))
+        var grid = ScreenGrid(width: 2, height: 1)
+        Renderer(colorEnabled: false).drawPreview(&grid, picture, top: 0, left: 0, columns: 2, rows: 1)
+        XCTAssertEqual(grid.rowText(0), " █")
+        var colored = ScreenGrid(width: 2, height: 1)
+        Renderer(colorEnabled: true).drawPreview(&colored, picture, top: 0, left: 0, columns: 2, rows: 1)
+        XCTAssertEqual(colored[0, 1].role, .pixel(upper: RGB(255, 255, 255), lower: RGB(255, 255, 255)))
+    }
+}
