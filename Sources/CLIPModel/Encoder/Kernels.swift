@@ -72,11 +72,13 @@ func activate(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: A
 }
 
 /// Replaces each row of a [rows x columns] matrix (row stride `stride`) by its softmax.
-/// With `causal`, row i keeps only columns 0...i and the rest become 0.
-func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, causal: Bool) {
+/// Row i contains the scores of position `firstPosition + i`, and with `causal` it keeps
+/// only columns 0...(that position) while the rest become 0.
+func softmaxRows(_ scores: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, causal: Bool,
+                 firstPosition: Int = 0) {
     for row in 0..<rows {
         let values = scores + row * stride
-        let visible = causal ? min(row + 1, columns) : columns
+        let visible = causal ? min(firstPosition + row + 1, columns) : columns
         var maximum = -Float.infinity
         for j in 0..<visible { maximum = max(maximum, values[j]) }
         var sum: Float = 0
