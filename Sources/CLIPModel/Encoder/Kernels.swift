@@ -34,14 +34,8 @@ func layerNorm(_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePoint
                 for row in range {
                     let input = source + row * width
                     let output = destination + row * width
-                    var sum = 0.0
-                    for i in 0..<width { sum += Double(input[i]) }
-                    let mean = sum / Double(width)
-                    var squares = 0.0
-                    for i in 0..<width {
-                        let centered = Double(input[i]) - mean
-                        squares += centered * centered
-                    }
+                    let mean = doubleSum(input, count: width) { $0 } / Double(width)
+                    let squares = doubleSum(input, count: width) { ($0 - mean) * ($0 - mean) }
                     let inverse = Float(1.0 / (squares / Double(width) + Double(epsilon)).squareRoot())
                     let meanFloat = Float(mean)
                     for i in 0..<width {
@@ -51,6 +45,28 @@ func layerNorm(_ source: UnsafePointer<Float>, _ destination: UnsafeMutablePoint
             }
         }
     }
+}
+
+/// Returns the sum of `term(value)` over `count` values, in double. Four partial
+/// sums over interleaved values let the additions overlap, where a single running
+/// sum waits for each addition to finish before the next.
+@inline(__always)
+private func doubleSum(_ values: UnsafePointer<Float>, count: Int, _ term: (Double) -> Double) -> Double {
+    var partial = (0.0, 0.0, 0.0, 0.0)
+    var i = 0
+    while i + 4 <= count {
+        partial.0 += term(Double(values[i]))
+        partial.1 += term(Double(values[i + 1]))
+        partial.2 += term(Double(values[i + 2]))
+        partial.3 += term(Double(values[i + 3]))
+        i += 4
+    }
+    var total = (partial.0 + partial.1) + (partial.2 + partial.3)
+    while i < count {
+        total += term(Double(values[i]))
+        i += 1
+    }
+    return total
 }
 
 /// Applies the MLP activation in place to `count` values.
