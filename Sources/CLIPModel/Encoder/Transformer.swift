@@ -59,9 +59,9 @@ final class TowerScratch {
     }
 }
 
-/// Runs every block of a tower over `x` [rows x width], which it overwrites, and
-/// returns the output at one row per segment, `segment.start + pooledPositions[i]`:
-/// [segments x width].
+/// Runs every block of a tower over `x` [rows x width] and returns the output at one
+/// row per segment, `segment.start + pooledPositions[i]`: [segments x width]. On
+/// return `x` contains the last block's input, not its output.
 ///
 /// The towers read nothing but those rows afterwards, so the last block computes
 /// keys and values for every row but attention, its residual adds and the MLP for
