@@ -5,7 +5,9 @@ Both run on the same machine in the same run with the same thread count: ours
 through the binary's `bench-encoder` command, PyTorch in a child process
 (torch.set_num_threads, torch.inference_mode). For each model it prints load
 time, image encode at batch 1 and 8, text encode at batch 1 and 32, peak
-resident memory and the ratios. It also prints our GFLOP/s against a 2048^3
+resident memory and the ratios, with each side's process CPU time per encode
+beside the wall time, because CPU time moves less when other jobs share the
+cores. It also prints our GFLOP/s against a 2048^3
 OpenBLAS SGEMM that the binary measures in the same run.
 
 The checkpoints come from `python3 tools/make_model_fixtures.py --real`
@@ -44,14 +46,17 @@ def torch_worker(model_path, threads, repeats):
     size = model.config.vision_config.image_size
     result = {"load_seconds": load_seconds, "peak_rss_after_load_mb": peak_after_load}
 
-    def median_ms(body):
+    def median_ms(body, key):
+        """Stores the median wall and process CPU milliseconds of `body` under key_ms and key_cpu_ms."""
         body()
-        times = []
+        wall, cpu = [], []
         for _ in range(repeats):
-            begin = time.perf_counter()
+            begin, cpu_begin = time.perf_counter(), time.process_time()
             body()
-            times.append((time.perf_counter() - begin) * 1000)
-        return statistics.median(times)
+            cpu.append((time.process_time() - cpu_begin) * 1000)
+            wall.append((time.perf_counter() - begin) * 1000)
+        result[key + "_ms"] = statistics.median(wall)
+        result[key + "_cpu_ms"] = statistics.median(cpu)
 
     # The same ids as ours (open_clip's tokenizer matches clip.tokenize); not timed.
     from open_clip import tokenize
@@ -62,12 +67,12 @@ def torch_worker(model_path, threads, repeats):
         generator = torch.Generator().manual_seed(0)
         for batch in IMAGE_BATCHES:
             images = torch.randn(batch, 3, size, size, generator=generator)
-            result[f"image_batch_{batch}_ms"] = median_ms(lambda: model.get_image_features(pixel_values=images))
+            median_ms(lambda: model.get_image_features(pixel_values=images), f"image_batch_{batch}")
         for batch in TEXT_BATCHES:
             rows = ids.repeat(batch, 1)
-            result[f"text_batch_{batch}_ms"] = median_ms(lambda: model.get_text_features(input_ids=rows))
+            median_ms(lambda: model.get_text_features(input_ids=rows), f"text_batch_{batch}")
             rows77 = padded.repeat(batch, 1)
-            result[f"text77_batch_{batch}_ms"] = median_ms(lambda: model.get_text_features(input_ids=rows77))
+            median_ms(lambda: model.get_text_features(input_ids=rows77), f"text77_batch_{batch}")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -150,6 +155,15 @@ def weight_megabytes(model_path):
     return count * 4 / 2**20
 
 
+def thread_environment(threads):
+    """Return this environment with every BLAS and OpenMP pool limited to `threads`, for
+    both sides, so that neither starts more workers than the thread count it is given."""
+    environment = dict(os.environ)
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        environment[name] = str(threads)
+    return environment
+
+
 def run_ours(binary, model_path, threads, repeats):
     command = [binary, "bench-encoder", "--model", model_path, "--threads", str(threads), "--repeat", str(repeats)]
     for batch in IMAGE_BATCHES:
@@ -157,26 +171,31 @@ def run_ours(binary, model_path, threads, repeats):
     for batch in TEXT_BATCHES:
         command += ["--text-batch", str(batch)]
     command += ["--prompt", PROMPT]
-    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True,
+                                     env=thread_environment(threads)).stdout)
 
 
 def run_torch(model_path, threads, repeats):
     command = [sys.executable, os.path.abspath(__file__), "--torch-worker", model_path,
                "--threads", str(threads), "--repeat", str(repeats)]
-    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    completed = subprocess.run(command, check=True, capture_output=True, text=True, env=thread_environment(threads))
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def report(name, ours, theirs, weights_mb):
     print(f"\n## {name}  (float32 weights {weights_mb:.0f} MB, {ours['threads']} threads)")
-    print(f"{'case':<18}{'ours':>12}{'PyTorch':>12}{'speedup':>10}{'GFLOP/s':>10}{'% SGEMM':>9}")
+    print(f"{'case':<18}{'ours':>12}{'PyTorch':>12}{'speedup':>10}{'GFLOP/s':>10}{'% SGEMM':>9}"
+          f"{'ours CPU':>12}{'PT CPU':>12}{'CPU ratio':>11}")
     peak = ours["sgemm_gflops"]
     for kind, batches in (("image", IMAGE_BATCHES), ("text", TEXT_BATCHES)):
         for batch in batches:
             key = f"{kind}_batch_{batch}"
             mine, reference = ours[key + "_ms"], theirs[key + "_ms"]
             gflops = ours[key + "_gflops"]
+            mine_cpu, reference_cpu = ours[key + "_cpu_ms"], theirs[key + "_cpu_ms"]
             print(f"{kind + ' batch ' + str(batch):<18}{mine:>9.1f} ms{reference:>9.1f} ms{reference / mine:>9.2f}x"
-                  f"{gflops:>10.1f}{100 * gflops / peak:>8.0f}%")
+                  f"{gflops:>10.1f}{100 * gflops / peak:>8.0f}%"
+                  f"{mine_cpu:>9.1f} ms{reference_cpu:>9.1f} ms{reference_cpu / mine_cpu:>10.2f}x")
     for batch in TEXT_BATCHES:
         mine, reference = ours[f"text_batch_{batch}_ms"], theirs[f"text77_batch_{batch}_ms"]
         print(f"{'text ' + str(batch) + ' (PT 77)':<18}{mine:>9.1f} ms{reference:>9.1f} ms{reference / mine:>9.2f}x")

@@ -5,31 +5,39 @@ import Foundation
 // Work counts and a reference SGEMM rate, for the benchmark's GFLOP/s figures.
 
 extension CLIPModel {
-    /// Floating-point operations (2 per multiply-add) of one encodeImages call on `batch` images.
+    /// Floating-point operations (2 per multiply-add) of one encodeImages call on `batch` images,
+    /// counting only the work done (the last block computes the class token's row alone).
     public func imageEncodeFLOPs(batch: Int) -> Double {
         let tokens = Double(config.visionTokens)
-        let rows = Double(batch) * tokens
         let patchValues = Double(3 * config.patchSize * config.patchSize)
         let patches = 2 * Double(batch) * (tokens - 1) * patchValues * Double(config.vision.width)
-        let blocks = Double(config.vision.layers) * towerLayerFLOPs(config.vision, rows: rows, segmentLengths: Array(repeating: tokens, count: batch))
+        let blocks = towerFLOPs(config.vision, segmentLengths: Array(repeating: tokens, count: batch))
         return patches + blocks + 2 * Double(batch) * Double(config.vision.width) * Double(config.projectionDim)
     }
 
     /// Floating-point operations of one encodeText call on these prompts, counting only
-    /// the positions computed (up to each prompt's pooled position).
+    /// the work done (positions up to each prompt's pooled position, and the pooled row
+    /// alone after the last block's keys and values).
     public func textEncodeFLOPs(ids: [[Int32]]) -> Double {
         let lengths = ids.map { Double(textTower.pooledPosition($0) + 1) }
-        let rows = lengths.reduce(0, +)
-        let blocks = Double(config.text.layers) * towerLayerFLOPs(config.text, rows: rows, segmentLengths: lengths)
+        let blocks = towerFLOPs(config.text, segmentLengths: lengths)
         return blocks + 2 * Double(ids.count) * Double(config.text.width) * Double(config.projectionDim)
     }
 
-    private func towerLayerFLOPs(_ tower: TowerConfig, rows: Double, segmentLengths: [Double]) -> Double {
+    private func towerFLOPs(_ tower: TowerConfig, segmentLengths: [Double]) -> Double {
+        guard tower.layers > 0 else { return 0 }
         let width = Double(tower.width)
-        let linear = 2 * rows * (4 * width * width + 2 * width * Double(tower.mlpWidth))
+        let rows = segmentLengths.reduce(0, +)
+        let pooledRows = Double(segmentLengths.count)
+        let perRowAfterAttention = 2 * (width * width + 2 * width * Double(tower.mlpWidth))
+        let keysValuesQueries = 2 * rows * 3 * width * width
         // Scores and weighted values: two [L x L x width] products per segment over all heads.
         let attention = segmentLengths.reduce(0) { $0 + 4 * $1 * $1 * width }
-        return linear + attention
+        let fullBlock = keysValuesQueries + attention + rows * perRowAfterAttention
+        // The last block: one query row per segment, so two [1 x L x width] products.
+        let lastAttention = segmentLengths.reduce(0) { $0 + 4 * $1 * width }
+        let lastBlock = keysValuesQueries + lastAttention + pooledRows * perRowAfterAttention
+        return Double(tower.layers - 1) * fullBlock + lastBlock
     }
 
     /// Returns the GFLOP/s of a square float32 cblas_sgemm of `size` on the current

@@ -41,8 +41,8 @@ struct TextTower {
         let width = config.text.width
         let rows = start
         var x = [Float](repeating: 0, count: rows * width)
-        x.withUnsafeMutableBufferPointer { buffer in
-            guard let x = buffer.baseAddress else { return }
+        let pooled = x.withUnsafeMutableBufferPointer { buffer -> [Float] in
+            guard let x = buffer.baseAddress else { return [] }
             weights.tokenEmbedding.withUnsafeBufferPointer { tokens in
                 weights.positionalEmbedding.withUnsafeBufferPointer { positions in
                     for (segment, ids) in zip(segments, prompts) {
@@ -55,15 +55,11 @@ struct TextTower {
                     }
                 }
             }
-            runBlocks(weights.blocks, x: x, segments: segments, config: config.text, causal: true, threads: threads)
+            return runBlocks(weights.blocks, x: x, segments: segments, pooledPositions: segments.map { $0.length - 1 },
+                             config: config.text, causal: true, threads: threads)
         }
 
         // Final norm and projection of the pooled (last computed) row of each prompt.
-        var pooled = [Float](repeating: 0, count: prompts.count * width)
-        for (index, segment) in segments.enumerated() {
-            let source = (segment.start + segment.length - 1) * width
-            pooled.replaceSubrange(index * width..<(index + 1) * width, with: x[source..<source + width])
-        }
         return project(pooled, count: prompts.count, width: width, norm: weights.finalNorm,
                        epsilon: config.text.layerNormEpsilon, projection: weights.projection, threads: threads)
     }

@@ -19,21 +19,17 @@ struct VisionTower {
         let tokens = config.visionTokens
         let rows = images.count * tokens
         var x = [Float](repeating: 0, count: rows * width)
+        let segments = (0..<images.count).map { Segment(start: $0 * tokens, length: tokens) }
 
-        x.withUnsafeMutableBufferPointer { buffer in
-            guard let x = buffer.baseAddress else { return }
+        let pooled = x.withUnsafeMutableBufferPointer { buffer -> [Float] in
+            guard let x = buffer.baseAddress else { return [] }
             embed(images, into: x)
             layerNorm(x, x, rows: rows, width: width, weights: weights.preNorm, epsilon: config.vision.layerNormEpsilon, threads: threads)
-            let segments = (0..<images.count).map { Segment(start: $0 * tokens, length: tokens) }
-            runBlocks(weights.blocks, x: x, segments: segments, config: config.vision, causal: false, threads: threads)
+            return runBlocks(weights.blocks, x: x, segments: segments, pooledPositions: Array(repeating: 0, count: images.count),
+                             config: config.vision, causal: false, threads: threads)
         }
 
-        // Post-norm and projection of the class token of each image only.
-        var pooled = [Float](repeating: 0, count: images.count * width)
-        for image in 0..<images.count {
-            let source = image * tokens * width
-            pooled.replaceSubrange(image * width..<(image + 1) * width, with: x[source..<source + width])
-        }
+        // Post-norm and projection of the class token (row 0) of each image only.
         return project(pooled, count: images.count, width: width, norm: weights.postNorm,
                        epsilon: config.vision.layerNormEpsilon, projection: weights.projection, threads: threads)
     }
