@@ -3,16 +3,9 @@ import XCTest
 @testable import ExplorerCLI
 
 final class ExplorerLaunchTests: XCTestCase {
-    func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        var out = ""
-        var err = ""
-        var output = CommandOutput(standardOutput: { out += $0 }, standardError: { err += $0 })
-        let status = Program.run(arguments, output: &output)
-        return (status, out, err)
-    }
 
     func testHelpWithoutTerminal() {
-        let result = run(["--model", "x", "--help"])
+        let result = runProgram(["--model", "x", "--help"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, Program.overview())
         XCTAssertTrue(result.out.contains("usage: clip-explorer [--model M] [--theme NAME] [--log FILE]"), result.out)
@@ -20,7 +13,7 @@ final class ExplorerLaunchTests: XCTestCase {
     }
 
     func testBenchmarkFramesReportsTokenCount() throws {
-        let result = run(["--bench-ui", "bozuman", "--frames", "4"])
+        let result = runProgram(["--bench-ui", "bozuman", "--frames", "4"])
         XCTAssertEqual(result.status, 0, result.err)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
         XCTAssertEqual(object["tokens"] as? Int, 5)
@@ -28,7 +21,7 @@ final class ExplorerLaunchTests: XCTestCase {
     }
 
     func testBenchmarkRejectsBadFrameCount() {
-        let result = run(["--bench-ui", "bozuman", "--frames", "0"])
+        let result = runProgram(["--bench-ui", "bozuman", "--frames", "0"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("invalid value '0' for --frames"), result.err)
     }

@@ -5,22 +5,15 @@ import XCTest
 /// Argument handling of `download` and `models`; the downloads themselves are
 /// tested in CLIPHubTests against a local server.
 final class HubCommandsTests: XCTestCase {
-    private func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        var out = ""
-        var err = ""
-        var output = CommandOutput(standardOutput: { out += $0 }, standardError: { err += $0 })
-        let status = Program.run(arguments, output: &output)
-        return (status, out, err)
-    }
 
     func testDownloadWithoutRepoIsUsageError() {
-        let result = run(["download"])
+        let result = runProgram(["download"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("missing REPO_ID"), result.err)
     }
 
     func testDownloadInvalidRepoIsUsageError() {
-        let result = run(["download", "not-a-repo"])
+        let result = runProgram(["download", "not-a-repo"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("invalid repository id 'not-a-repo'"), result.err)
     }
@@ -29,7 +22,7 @@ final class HubCommandsTests: XCTestCase {
         setenv("HF_HUB_OFFLINE", "1", 1)
         defer { unsetenv("HF_HUB_OFFLINE") }
         for revision in ["", "../main", "a b"] {
-            let result = run(["download", "openai/clip-vit-base-patch32", "--revision", revision])
+            let result = runProgram(["download", "openai/clip-vit-base-patch32", "--revision", revision])
             XCTAssertEqual(result.status, 2, revision)
             XCTAssertTrue(result.err.hasPrefix("clip-explorer download: invalid revision '\(revision)': expected a branch, tag or commit hash\n"),
                           result.err)
@@ -37,7 +30,7 @@ final class HubCommandsTests: XCTestCase {
     }
 
     func testDownloadHelpListsKnownModels() {
-        let result = run(["download", "--help"])
+        let result = runProgram(["download", "--help"])
         XCTAssertEqual(result.status, 0)
         for id in Program.knownGoodModelIDs {
             XCTAssertTrue(result.out.contains("  " + id + "\n"), id)
@@ -48,7 +41,7 @@ final class HubCommandsTests: XCTestCase {
     func testEmptyEndpointIsRejected() {
         setenv("HF_ENDPOINT", "", 1)
         defer { unsetenv("HF_ENDPOINT") }
-        let result = run(["download", "openai/clip-vit-base-patch32"])
+        let result = runProgram(["download", "openai/clip-vit-base-patch32"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("invalid HF_ENDPOINT ''"), result.err)
     }
@@ -57,7 +50,7 @@ final class HubCommandsTests: XCTestCase {
         let home = NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString
         setenv("HF_HOME", home, 1)
         defer { unsetenv("HF_HOME") }
-        let result = run(["models"])
+        let result = runProgram(["models"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, "")
         XCTAssertTrue(result.err.contains("no CLIP models in \(home)/hub"), result.err)
@@ -70,7 +63,7 @@ final class HubCommandsTests: XCTestCase {
             unsetenv("HF_ENDPOINT")
             unsetenv("HF_HOME")
         }
-        XCTAssertEqual(run(["models"]).status, 0, "listing the cache needs no Hub address")
+        XCTAssertEqual(runProgram(["models"]).status, 0, "listing the cache needs no Hub address")
     }
 
     func testResolveModelPathKeepsExistingPaths() throws {

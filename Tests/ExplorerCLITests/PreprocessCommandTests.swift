@@ -33,12 +33,6 @@ final class PreprocessCommandTests: XCTestCase {
     }
 
     /// Runs the program and returns the exit status, standard output and standard error.
-    private func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        var out = "", err = ""
-        var output = CommandOutput(standardOutput: { out += $0 }, standardError: { err += $0 })
-        let status = Program.run(arguments, output: &output)
-        return (status, out, err)
-    }
 
     private func contents(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
@@ -46,7 +40,7 @@ final class PreprocessCommandTests: XCTestCase {
 
     func testWritesTensorCropAndJSON() throws {
         let out = folder + "/tensor.f32", png = folder + "/crop.png"
-        let result = run(["preprocess", imagePath, "--out", out, "--size", "16", "--png", png, "--json"])
+        let result = runProgram(["preprocess", imagePath, "--out", out, "--size", "16", "--png", png, "--json"])
         XCTAssertEqual(result.status, 0, result.err)
 
         let expected = preprocess(image, config: .openAI(size: 16))
@@ -90,7 +84,7 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.createFile(atPath: rotated, contents: Data(try pngWithOrientation(6))))
         let out = folder + "/t.f32"
 
-        let applied = run(["preprocess", rotated, "--out", out, "--size", "8", "--json"])
+        let applied = runProgram(["preprocess", rotated, "--out", out, "--size", "8", "--json"])
         XCTAssertEqual(applied.status, 0, applied.err)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(applied.out.utf8)) as? [String: Any])
         XCTAssertEqual(json["exifOrientation"] as? Int, 6)
@@ -98,13 +92,13 @@ final class PreprocessCommandTests: XCTestCase {
         XCTAssertEqual(json["width"] as? Int, 30)
         XCTAssertEqual(json["height"] as? Int, 40)
 
-        let skipped = run(["preprocess", rotated, "--out", out, "--size", "8", "--json", "--no-exif"])
+        let skipped = runProgram(["preprocess", rotated, "--out", out, "--size", "8", "--json", "--no-exif"])
         let plain = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(skipped.out.utf8)) as? [String: Any])
         XCTAssertEqual(plain["exifOrientation"] as? Int, 6)
         XCTAssertEqual(plain["exifRotationApplied"] as? Bool, false)
         XCTAssertEqual(plain["width"] as? Int, 40)
 
-        let text = run(["preprocess", rotated, "--out", out, "--size", "8"])
+        let text = runProgram(["preprocess", rotated, "--out", out, "--size", "8"])
         XCTAssertTrue(text.out.contains("EXIF orientation 6 applied"), text.out)
     }
 
@@ -114,7 +108,7 @@ final class PreprocessCommandTests: XCTestCase {
         let bad = folder + "/text.jpg"
         _ = FileManager.default.createFile(atPath: bad, contents: Data("not an image".utf8))
 
-        let result = run(["preprocess", bad, "--out", out])
+        let result = runProgram(["preprocess", bad, "--out", out])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.err, "clip-explorer preprocess: \(bad): not a JPEG, PNG or WebP image "
             + "(unrecognized content, whatever the file extension)\n")
@@ -123,14 +117,14 @@ final class PreprocessCommandTests: XCTestCase {
     }
 
     func testMissingImageExitsOne() {
-        let result = run(["preprocess", folder + "/missing.jpg", "--out", folder + "/t.f32"])
+        let result = runProgram(["preprocess", folder + "/missing.jpg", "--out", folder + "/t.f32"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("missing.jpg: no such file"), result.err)
         XCTAssertNil(contents(folder + "/t.f32"))
     }
 
     func testDirectoryAsImageExitsOne() {
-        let result = run(["preprocess", folder, "--out", folder + "/t.f32"])
+        let result = runProgram(["preprocess", folder, "--out", folder + "/t.f32"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("is a directory"), result.err)
     }
@@ -140,7 +134,7 @@ final class PreprocessCommandTests: XCTestCase {
         _ = FileManager.default.createFile(atPath: readOnly, contents: Data("keep".utf8))
         chmod(readOnly, 0o444)
         for (target, reason) in [(folder, "is a directory"), ("/dev/null", "not a regular file"), (readOnly, "read-only file")] {
-            let result = run(["preprocess", imagePath, "--out", target, "--size", "8"])
+            let result = runProgram(["preprocess", imagePath, "--out", target, "--size", "8"])
             XCTAssertEqual(result.status, 1, target)
             XCTAssertTrue(result.err.contains("\(target): \(reason)"), result.err)
         }
@@ -149,7 +143,7 @@ final class PreprocessCommandTests: XCTestCase {
 
     func testMissingOutputFolderExitsOne() {
         let out = folder + "/no-such-folder/t.f32"
-        let result = run(["preprocess", imagePath, "--out", folder + "/t.f32", "--png", out, "--size", "8"])
+        let result = runProgram(["preprocess", imagePath, "--out", folder + "/t.f32", "--png", out, "--size", "8"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.err, "clip-explorer preprocess: \(out): cannot create a file in its folder: No such file or directory\n")
         XCTAssertNil(contents(folder + "/t.f32"), "the tensor must not be written when the PNG output is invalid")
@@ -157,13 +151,13 @@ final class PreprocessCommandTests: XCTestCase {
 
     func testFileAsOutputFolderSaysNotADirectory() {
         let out = imagePath + "/t.f32"
-        let result = run(["preprocess", imagePath, "--out", out, "--size", "8"])
+        let result = runProgram(["preprocess", imagePath, "--out", out, "--size", "8"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.err, "clip-explorer preprocess: \(out): cannot create a file in its folder: Not a directory\n")
     }
 
     func testEmptyOutputNameExitsTwo() throws {
-        let result = run(["preprocess", imagePath, "--out", "", "--size", "8"])
+        let result = runProgram(["preprocess", imagePath, "--out", "", "--size", "8"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.hasPrefix("clip-explorer preprocess: empty output file name; give a file name such as tensor.f32\n"),
                       result.err)
@@ -172,7 +166,7 @@ final class PreprocessCommandTests: XCTestCase {
 
     func testSameFileForTensorAndPNGExitsTwo() throws {
         let out = folder + "/t.f32"
-        let result = run(["preprocess", imagePath, "--out", out, "--png", folder + "/../" + (folder as NSString).lastPathComponent + "/t.f32",
+        let result = runProgram(["preprocess", imagePath, "--out", out, "--png", folder + "/../" + (folder as NSString).lastPathComponent + "/t.f32",
                           "--size", "8"])
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("--out and --png name the same file"), result.err)
@@ -185,7 +179,7 @@ final class PreprocessCommandTests: XCTestCase {
         let before = contents(imagePath)
 
         for arguments in [["--out", imagePath], ["--out", folder + "/t.f32", "--png", link]] {
-            let result = run(["preprocess", imagePath, "--size", "8"] + arguments)
+            let result = runProgram(["preprocess", imagePath, "--size", "8"] + arguments)
             XCTAssertEqual(result.status, 2, arguments.joined(separator: " "))
             XCTAssertTrue(result.err.contains("is the input image; choose another file name"), result.err)
         }
@@ -198,7 +192,7 @@ final class PreprocessCommandTests: XCTestCase {
         _ = FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.f32")
 
-        XCTAssertEqual(run(["preprocess", imagePath, "--out", link, "--size", "8"]).status, 0)
+        XCTAssertEqual(runProgram(["preprocess", imagePath, "--out", link, "--size", "8"]).status, 0)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), "target.f32")
         XCTAssertEqual(contents(target)?.count, 3 * 8 * 8 * 4)
     }
@@ -210,22 +204,22 @@ final class PreprocessCommandTests: XCTestCase {
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try FileManager.default.createSymbolicLink(atPath: "link.f32", withDestinationPath: "target.f32")
 
-        XCTAssertEqual(run(["preprocess", "image.png", "--out", "link.f32", "--size", "8"]).status, 0)
+        XCTAssertEqual(runProgram(["preprocess", "image.png", "--out", "link.f32", "--size", "8"]).status, 0)
         XCTAssertEqual(contents(folder + "/target.f32")?.count, 3 * 8 * 8 * 4)
     }
 
     func testPixelLimitOptionAndEnvironment() {
         let out = folder + "/t.f32"
-        let limited = run(["preprocess", imagePath, "--out", out, "--max-pixels", "1199"])
+        let limited = runProgram(["preprocess", imagePath, "--out", out, "--max-pixels", "1199"])
         XCTAssertEqual(limited.status, 1)
         XCTAssertTrue(limited.err.contains("40 x 30 pixels is over the limit of 1199 pixels"), limited.err)
 
         setenv(ImageDecoder.maxPixelsEnvironmentVariable, "1000", 1)
         defer { unsetenv(ImageDecoder.maxPixelsEnvironmentVariable) }
-        XCTAssertEqual(run(["preprocess", imagePath, "--out", out]).status, 1)
-        XCTAssertEqual(run(["preprocess", imagePath, "--out", out, "--max-pixels", "1200"]).status, 0)
+        XCTAssertEqual(runProgram(["preprocess", imagePath, "--out", out]).status, 1)
+        XCTAssertEqual(runProgram(["preprocess", imagePath, "--out", out, "--max-pixels", "1200"]).status, 0)
         setenv(ImageDecoder.maxPixelsEnvironmentVariable, "lots", 1)
-        let invalid = run(["preprocess", imagePath, "--out", out])
+        let invalid = runProgram(["preprocess", imagePath, "--out", out])
         XCTAssertEqual(invalid.status, 2)
         XCTAssertTrue(invalid.err.contains("invalid CLIP_EXPLORER_MAX_PIXELS 'lots'"), invalid.err)
     }
@@ -241,7 +235,7 @@ final class PreprocessCommandTests: XCTestCase {
             (["preprocess", imagePath, "--out", out, "--repeat", "3"], "--repeat only applies with --time"),
         ]
         for (arguments, message) in cases {
-            let result = run(arguments)
+            let result = runProgram(arguments)
             XCTAssertEqual(result.status, 2, arguments.joined(separator: " "))
             XCTAssertTrue(result.err.contains(message), result.err)
         }
@@ -249,14 +243,14 @@ final class PreprocessCommandTests: XCTestCase {
     }
 
     func testTimePrintsOneLine() {
-        let result = run(["preprocess", imagePath, "--out", folder + "/t.f32", "--size", "8", "--time", "--repeat", "2"])
+        let result = runProgram(["preprocess", imagePath, "--out", folder + "/t.f32", "--size", "8", "--time", "--repeat", "2"])
         XCTAssertEqual(result.status, 0, result.err)
         XCTAssertTrue(result.err.hasPrefix("time: decode and preprocess "), result.err)
         XCTAssertTrue(result.err.hasSuffix(" ms\n"), result.err)
     }
 
     func testHelpListsOptions() {
-        let result = run(["preprocess", "--help"])
+        let result = runProgram(["preprocess", "--help"])
         XCTAssertEqual(result.status, 0)
         for option in ["--out FILE", "--size N", "--no-exif", "--png FILE", "--json", "--max-pixels N"] {
             XCTAssertTrue(result.out.contains(option), option)

@@ -4,20 +4,10 @@ import XCTest
 
 /// Runs the tokenizer commands through Program.run with captured output.
 final class TokenizerCommandTests: XCTestCase {
-    final class Capture {
-        var out = ""
-        var err = ""
-    }
 
-    func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        let capture = Capture()
-        var output = CommandOutput(standardOutput: { capture.out += $0 }, standardError: { capture.err += $0 })
-        let status = Program.run(arguments, output: &output)
-        return (status, capture.out, capture.err)
-    }
 
     func testTokenizeHumanFormat() {
-        let result = run(["tokenize", "a painting of a cat"])
+        let result = runProgram(["tokenize", "a painting of a cat"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, """
             text    "a painting of a cat"
@@ -30,7 +20,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testTokenizeJSONFields() throws {
-        let result = run(["tokenize", "--json", "--context-length", "8", "--pad-id", "49407", "bozuman"])
+        let result = runProgram(["tokenize", "--json", "--context-length", "8", "--pad-id", "49407", "bozuman"])
         XCTAssertEqual(result.status, 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
         XCTAssertEqual(object?["text"] as? String, "bozuman")
@@ -43,7 +33,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testTokenizeTruncatedJSON() throws {
-        let result = run(["tokenize", "--json", "--context-length", "4", "a cat and a dog"])
+        let result = runProgram(["tokenize", "--json", "--context-length", "4", "a cat and a dog"])
         let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
         XCTAssertEqual(object?["input_ids"] as? [Int], [49406, 320, 2368, 49407])
         XCTAssertEqual(object?["length"] as? Int, 7)
@@ -52,7 +42,7 @@ final class TokenizerCommandTests: XCTestCase {
 
     func testTensorFormatMatchesTorchPrint() {
         // Golden text: PyTorch 2.15 printing the int32 tensor clip.tokenize(["a painting of a cat"]) returns.
-        let result = run(["tokenize", "--format", "tensor", "a painting of a cat"])
+        let result = runProgram(["tokenize", "--format", "tensor", "a painting of a cat"])
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.out, """
             tensor([[49406,   320,  3086,   539,   320,  2368, 49407,     0,     0,     0,
@@ -71,7 +61,7 @@ final class TokenizerCommandTests: XCTestCase {
     func testTensorFormatSummarizesLikeTorch() {
         // Golden text: torch prints a 14 x 77 tensor (over 1000 elements) with 3 edge items.
         let texts = [String](repeating: "", count: 14)
-        let result = run(["tokenize", "--format", "tensor", "--pad-id", "0"] + texts)
+        let result = runProgram(["tokenize", "--format", "tensor", "--pad-id", "0"] + texts)
         XCTAssertEqual(result.out, """
             tensor([[49406, 49407,     0,  ...,     0,     0,     0],
                     [49406, 49407,     0,  ...,     0,     0,     0],
@@ -85,7 +75,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testTruncatedHumanFormatShowsKeptTokens() {
-        let result = run(["tokenize", "--context-length", "4", "a cat and a dog"])
+        let result = runProgram(["tokenize", "--context-length", "4", "a cat and a dog"])
         XCTAssertEqual(result.out, """
             text    "a cat and a dog"
             length  7 tokens of 4 (start and end included), truncated to the first 4 with <|endoftext|> last, pad id 0
@@ -97,7 +87,7 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testNoTruncateFailsWithCountAndLimit() {
-        let result = run(["tokenize", "--no-truncate", String(repeating: "cat ", count: 80)])
+        let result = runProgram(["tokenize", "--no-truncate", String(repeating: "cat ", count: 80)])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("82 tokens"), result.err)
         XCTAssertTrue(result.err.contains("context length 77"), result.err)
@@ -105,21 +95,21 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testBadArgumentsExitTwo() {
-        XCTAssertEqual(run(["tokenize"]).status, 2)
-        XCTAssertEqual(run(["tokenize", "--format", "xml", "a"]).status, 2)
-        XCTAssertEqual(run(["tokenize", "--context-length", "1", "a"]).status, 2)
-        XCTAssertEqual(run(["tokenize", "--pad-id", "-1", "a"]).status, 2)
-        XCTAssertEqual(run(["tokenize", "--jsonl", "a"]).status, 2)
-        XCTAssertEqual(run(["decode", "49408"]).status, 2)
-        XCTAssertEqual(run(["decode", "cat"]).status, 2)
-        XCTAssertEqual(run(["vocab"]).status, 2)
-        XCTAssertEqual(run(["vocab", "--search", ""]).status, 2)
-        XCTAssertEqual(run(["vocab", "--limit", "3", "320"]).status, 2)
+        XCTAssertEqual(runProgram(["tokenize"]).status, 2)
+        XCTAssertEqual(runProgram(["tokenize", "--format", "xml", "a"]).status, 2)
+        XCTAssertEqual(runProgram(["tokenize", "--context-length", "1", "a"]).status, 2)
+        XCTAssertEqual(runProgram(["tokenize", "--pad-id", "-1", "a"]).status, 2)
+        XCTAssertEqual(runProgram(["tokenize", "--jsonl", "a"]).status, 2)
+        XCTAssertEqual(runProgram(["decode", "49408"]).status, 2)
+        XCTAssertEqual(runProgram(["decode", "cat"]).status, 2)
+        XCTAssertEqual(runProgram(["vocab"]).status, 2)
+        XCTAssertEqual(runProgram(["vocab", "--search", ""]).status, 2)
+        XCTAssertEqual(runProgram(["vocab", "--limit", "3", "320"]).status, 2)
     }
 
     func testHelpForEveryCommand() {
         for command in ["tokenize", "decode", "vocab"] {
-            let result = run([command, "--help"])
+            let result = runProgram([command, "--help"])
             XCTAssertEqual(result.status, 0, command)
             XCTAssertTrue(result.out.hasPrefix(Program.commands.first { $0.name == command }?.summary ?? "?"), command)
             XCTAssertTrue(result.out.contains("usage: clip-explorer \(command)"), command)
@@ -127,14 +117,14 @@ final class TokenizerCommandTests: XCTestCase {
     }
 
     func testDecode() {
-        XCTAssertEqual(run(["decode", "49406", "647", "4091", "786", "49407"]).out, "<|startoftext|>bozuman <|endoftext|>\n")
-        XCTAssertEqual(run(["decode", "--skip-special", "[49406, 647, 4091, 786, 49407]"]).out, "bozuman \n")
-        XCTAssertEqual(run(["decode", "--skip-special", "49406,320,2368,49407,0,0,0"]).out, "a cat \n")
+        XCTAssertEqual(runProgram(["decode", "49406", "647", "4091", "786", "49407"]).out, "<|startoftext|>bozuman <|endoftext|>\n")
+        XCTAssertEqual(runProgram(["decode", "--skip-special", "[49406, 647, 4091, 786, 49407]"]).out, "bozuman \n")
+        XCTAssertEqual(runProgram(["decode", "--skip-special", "49406,320,2368,49407,0,0,0"]).out, "a cat \n")
     }
 
     func testVocabLookupAndSearch() {
-        XCTAssertEqual(run(["vocab", "320", "786"]).out, "  320  a</w>  \"a\"\n  786  man</w>  \"man\"\n")
-        let search = run(["vocab", "--search", "zum", "--limit", "2"])
+        XCTAssertEqual(runProgram(["vocab", "320", "786"]).out, "  320  a</w>  \"a\"\n  786  man</w>  \"man\"\n")
+        let search = runProgram(["vocab", "--search", "zum", "--limit", "2"])
         XCTAssertEqual(search.out, "23326  zuma</w>  \"zuma\"\n32976  zumba</w>  \"zumba\"\n")
         XCTAssertTrue(search.err.contains("limit reached"), search.err)
     }
