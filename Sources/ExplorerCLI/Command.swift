@@ -54,7 +54,7 @@ public struct Command: Sendable {
     }
 }
 
-/// Where a command writes. Tests capture both streams; the program writes them to fd 1 and 2.
+/// The two output streams of a command. Tests capture them, and the program writes them to file descriptors 1 and 2.
 public struct CommandOutput {
     public var standardOutput: (String) -> Void
     public var standardError: (String) -> Void
