@@ -150,3 +150,29 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(colored[0, 1].role, .pixel(upper: RGB(255, 255, 255), lower: RGB(255, 255, 255)))
     }
 }
+
+final class LabelColumnTests: XCTestCase {
+    func testElideMiddleKeepsBothEnds() {
+        XCTAssertEqual(elideMiddle("a photo of a red star", toWidth: 16), "a pho…a red star")
+        XCTAssertEqual(elideMiddle("a cat", toWidth: 16), "a cat")
+        XCTAssertEqual(elideMiddle("日本語の猫", toWidth: 7), "日…の猫")
+        XCTAssertEqual(elideMiddle("abc", toWidth: 1), "…")
+    }
+
+    func testLongLabelsWithSharedPrefixStayApart() throws {
+        var state = bozumanState()
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: [UInt8](repeating: 200, count: 48)))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/star.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 1, exifRotationApplied: false), crop: picture, whole: picture)
+        state.labels = ["a photo of a red star", "a photo of a red cross"]
+        state.image?.ranking = [
+            RankedLabel(label: "a photo of a red star", probability: 0.5, cosine: 0.547),
+            RankedLabel(label: "a photo of a red cross", probability: 0.5, cosine: 0.546),
+        ]
+
+        for (width, height) in [(100, 30), (70, 30)] {
+            let text = Renderer().render(state, width: width, height: height).plainText()
+            XCTAssertTrue(text.contains("red star"), "\(width)x\(height):\n\(text)")
+            XCTAssertTrue(text.contains("red cross"), "\(width)x\(height):\n\(text)")
+        }
+    }
+}
