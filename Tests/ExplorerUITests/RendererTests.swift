@@ -176,3 +176,36 @@ final class LabelColumnTests: XCTestCase {
         }
     }
 }
+
+final class MessageLineTests: XCTestCase {
+    func testWrapMessageBreaksAtSpaces() {
+        XCTAssertEqual(wrapMessage("one two three", width: 8, maxRows: 3), ["one two", "three"])
+        XCTAssertEqual(wrapMessage("abcdefghij", width: 4, maxRows: 3), ["abcd", "efgh", "ij"])
+        XCTAssertEqual(wrapMessage("a b c d e f g h", width: 3, maxRows: 2), ["a b", "c …"])
+        XCTAssertEqual(wrapMessage("", width: 10, maxRows: 3), [])
+    }
+
+    func testThemeErrorShowsFileAndLine() {
+        let issues = [
+            ThemeIssue(path: "/home/user/.config/clip-explorer/themes/broken.theme", line: 1, key: "background", reason: "invalid colour '#zzzzzz'"),
+            ThemeIssue(path: "/home/user/.config/clip-explorer/themes/broken.theme", line: 4, key: nil, reason: "expected key = value"),
+        ]
+        var state = bozumanState()
+        state.message = StatusMessage(describe(ThemeError.invalidLines(issues)), isError: true)
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        let text = grid.plainText()
+        XCTAssertTrue(text.contains("broken.theme:1: key 'background'"), text)
+        XCTAssertTrue(text.contains("broken.theme:4"), text)
+        XCTAssertTrue(grid.rowText(29).hasPrefix(" Enter"), grid.rowText(29))
+        XCTAssertEqual(grid.rowText(3), "<start> bo  zu   man <end>")
+    }
+
+    func testCommandLineKeepsOneRow() {
+        var state = bozumanState()
+        state.focus = .command
+        state.command = LineEditor("image Examples/")
+        let grid = Renderer().render(state, width: 40, height: 12)
+        XCTAssertEqual(grid.rowText(10), ":image Examples/")
+    }
+}

@@ -24,13 +24,16 @@ public struct Renderer {
         drawTitle(&grid, state)
         drawPrompt(&grid, state, row: 1)
         let mainTop = 2
-        let mainBottom = height - 2
+        // A long message (a theme's invalid lines, a model error) wraps onto
+        // up to three rows taken from the bottom of the main area.
+        let messageLines = state.focus == .command ? [] : wrapMessage(state.message?.text ?? "", width: width, maxRows: 3)
+        let mainBottom = height - 1 - max(1, messageLines.count)
         if state.showHelp {
             drawHelp(&grid, top: mainTop, bottom: mainBottom)
         } else {
             drawMain(&grid, state, top: mainTop, bottom: mainBottom)
         }
-        drawMessageLine(&grid, state, row: height - 2)
+        drawMessageLine(&grid, state, lines: messageLines, row: mainBottom)
         drawStatusLine(&grid, state, row: height - 1)
         return grid
     }
@@ -73,7 +76,7 @@ public struct Renderer {
         return String(frames[(state.spinnerFrame ?? 0) % frames.count])
     }
 
-    private func drawMessageLine(_ grid: inout ScreenGrid, _ state: ExplorerState, row: Int) {
+    private func drawMessageLine(_ grid: inout ScreenGrid, _ state: ExplorerState, lines: [String], row: Int) {
         if state.focus == .command {
             let prefix = ":"
             grid.put(prefix, row: row, column: 0, role: .prompt)
@@ -83,7 +86,9 @@ public struct Renderer {
             return
         }
         guard let message = state.message else { return }
-        grid.put(message.text, row: row, column: 0, role: message.isError ? .error : .message)
+        for (offset, line) in lines.enumerated() {
+            grid.put(line, row: row + offset, column: 0, role: message.isError ? .error : .message)
+        }
     }
 
     private func drawStatusLine(_ grid: inout ScreenGrid, _ state: ExplorerState, row: Int) {
@@ -248,4 +253,51 @@ public struct Renderer {
             }
         }
     }
+}
+
+/// Splits a message into at most `maxRows` lines of at most `width` columns,
+/// breaking at spaces where it can. When the message needs more rows, the
+/// last line ends with `…`. Returns no lines for an empty message.
+func wrapMessage(_ text: String, width: Int, maxRows: Int) -> [String] {
+    guard !text.isEmpty, width > 1, maxRows > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    var currentWidth = 0
+    var lastSpace: String.Index?
+
+    for character in text {
+        let characterWidth = displayWidth(of: character)
+        if character == " ", currentWidth + characterWidth > width {
+            // A space that would overflow ends the line and is dropped.
+            lines.append(current)
+            current = ""
+            currentWidth = 0
+            lastSpace = nil
+            continue
+        }
+        if currentWidth + characterWidth > width {
+            // Break after the last space on the line, or mid-word when there is none.
+            if let space = lastSpace {
+                let rest = String(current[current.index(after: space)...])
+                lines.append(String(current[..<space]))
+                current = rest
+            } else {
+                lines.append(current)
+                current = ""
+            }
+            currentWidth = displayWidth(of: current)
+            lastSpace = nil
+        }
+        if character == " " { lastSpace = current.endIndex }
+        current.append(character)
+        currentWidth += characterWidth
+    }
+    if !current.isEmpty { lines.append(current) }
+
+    guard lines.count > maxRows else { return lines }
+    var shown = Array(lines.prefix(maxRows))
+    var last = shown[maxRows - 1]
+    while !last.isEmpty, displayWidth(of: last) + 1 > width { last.removeLast() }
+    shown[maxRows - 1] = last + "…"
+    return shown
 }
