@@ -209,3 +209,25 @@ final class MessageLineTests: XCTestCase {
         XCTAssertEqual(grid.rowText(10), ":image Examples/")
     }
 }
+
+final class TensorRowsTests: XCTestCase {
+    func testCutTensorSaysRowsRemain() {
+        var state = ExplorerState()
+        let tokenization = longTokenization(count: 60)
+        state.editor = LineEditor(tokenization.text)
+        state.tokenization = tokenization
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        let tensorRows = (0..<grid.height).filter { grid.rowText($0).hasPrefix("tensor([[") || grid.rowText($0).hasPrefix("         ") }
+        XCTAssertEqual(tensorRows.count, 3, grid.plainText())
+        let lastRow = grid.rowText(tensorRows[tensorRows.count - 1])
+        // The token view is 99 columns wide, so the tensor wraps onto 5 rows: 2 shown, 3 folded into the note.
+        XCTAssertEqual(wrapAtCommas(tensorText(tokenization), width: 99, indent: 9).count, 5)
+        XCTAssertEqual(lastRow, "         … 3 more rows; :save FILE writes all ids")
+    }
+
+    func testShortTensorHasNoNote() {
+        let grid = Renderer().render(bozumanState(), width: 100, height: 30)
+        XCTAssertFalse(grid.plainText().contains("more rows"), grid.plainText())
+    }
+}

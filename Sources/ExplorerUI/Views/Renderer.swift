@@ -221,8 +221,12 @@ public struct Renderer {
         y += grid.drawSlotStrip(tokenization, top: y, left: 0, width: width - 1, rows: min(stripRows, max(0, bottom - y)))
         guard y < bottom else { return }
 
-        // Tensor
-        for line in tensorLines.prefix(min(3, bottom - y)) {
+        // Tensor, with its last row replaced by a note when it needs more rows than it gets
+        var shownTensor = Array(tensorLines.prefix(min(3, bottom - y)))
+        if shownTensor.count < tensorLines.count, let last = shownTensor.indices.last {
+            shownTensor[last] = String(repeating: " ", count: 9) + "… \(tensorLines.count - last) more rows; :save FILE writes all ids"
+        }
+        for line in shownTensor {
             grid.put(line, row: y, column: 0, role: .text, limit: width)
             y += 1
         }
