@@ -280,3 +280,26 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(session.state.message?.text.hasSuffix("; keeping theme mine") ?? false, session.state.message?.text ?? "")
     }
 }
+
+extension SessionTests {
+    func testVocabShowsOnEmptyPrompt() throws {
+        let session = makeSession()
+        type(":vocab cat", into: session)
+        _ = session.handle(.enter)
+        XCTAssertTrue(session.state.editor.text.isEmpty)
+
+        let text = session.render(width: 100, height: 30, colorEnabled: false).plainText()
+        XCTAssertTrue(text.contains("Tokens containing \"cat\""), text)
+        XCTAssertTrue(text.contains("2368"), text)
+    }
+
+    func testIDShowsOnEmptyPrompt() throws {
+        let session = makeSession()
+        type(":id 647", into: session)
+        _ = session.handle(.enter)
+
+        let grid = session.render(width: 40, height: 12, colorEnabled: false)
+        XCTAssertTrue(grid.plainText().contains("Token 647"), grid.plainText())
+        XCTAssertTrue(grid.plainText().contains("647    bo"), grid.plainText())
+    }
+}

@@ -195,6 +195,10 @@ public struct Renderer {
     private func drawTokenSections(_ grid: inout ScreenGrid, _ state: ExplorerState, top: Int, bottom: Int, width: Int) {
         guard let tokenization = state.tokenization else {
             grid.put("Type a prompt to see its tokens.", row: top + 1, column: 1, role: .dim, limit: width)
+            // `:` opens the command line only on an empty prompt, so :vocab and :id listings show here too.
+            if let title = state.vocabTitle, top + 3 < bottom {
+                drawVocab(&grid, state, title: title, top: top + 3, bottom: bottom, width: width)
+            }
             return
         }
         var y = top
