@@ -231,3 +231,16 @@ final class TensorRowsTests: XCTestCase {
         XCTAssertFalse(grid.plainText().contains("more rows"), grid.plainText())
     }
 }
+
+final class PromptScoreTests: XCTestCase {
+    func testLongPromptKeepsCosineVisible() throws {
+        var state = bozumanState()
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: [UInt8](repeating: 200, count: 48)))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/star.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 1, exifRotationApplied: false), crop: picture, whole: picture)
+        state.image?.scoredPrompt = "a photo of a small red star drawn on a plain blue background"
+        state.image?.promptCosine = -0.125
+
+        let text = Renderer().render(state, width: 100, height: 30).plainText()
+        XCTAssertTrue(text.contains("│prompt cosine -0.125: \"a photo of"), text)
+    }
+}

@@ -36,7 +36,8 @@ extension Renderer {
 
         let picture = image.showWholeImage ? image.whole : image.crop
         let promptLine = image.promptCosine.flatMap { cosine in
-            image.scoredPrompt.map { "prompt \"\($0)\": cosine " + formatFixed(cosine, digits: 3) }
+            // The score comes first so that a long prompt, cut at the pane's edge, never hides it.
+            image.scoredPrompt.map { "prompt cosine " + formatFixed(cosine, digits: 3) + ": \"\($0)\"" }
         }
 
         // A short, wide pane puts the preview beside the ranking; a tall one puts it above.
