@@ -195,10 +195,21 @@ final class MessageLineTests: XCTestCase {
 
         let grid = Renderer().render(state, width: 100, height: 30)
         let text = grid.plainText()
-        XCTAssertTrue(text.contains("broken.theme:1: key 'background'"), text)
-        XCTAssertTrue(text.contains("broken.theme:4"), text)
+        XCTAssertTrue(text.contains("invalid theme lines 1, 4 in /home/user/.config/clip-explorer/themes/broken.theme"), text)
+        XCTAssertTrue(text.contains("line 1: key 'background': invalid colour '#zzzzzz'"), text)
+        XCTAssertTrue(text.contains("line 4: expected key = value"), text)
         XCTAssertTrue(grid.rowText(29).hasPrefix(" Enter"), grid.rowText(29))
         XCTAssertEqual(grid.rowText(3), "<start> bo  zu   man <end>")
+    }
+
+    func testThemeErrorLinesFitNarrowScreen() {
+        let path = "/home/user/.config/clip-explorer/themes/broken.theme"
+        let issues = [1, 2, 3, 4].map { ThemeIssue(path: path, line: $0, key: nil, reason: "expected key = value") }
+        var state = bozumanState()
+        state.message = StatusMessage(describe(ThemeError.invalidLines(issues)), isError: true)
+
+        let grid = Renderer().render(state, width: 40, height: 12)
+        XCTAssertEqual(grid.rowText(8), "invalid theme lines 1, 2, 3, 4 in")
     }
 
     func testCommandLineKeepsOneRow() {
