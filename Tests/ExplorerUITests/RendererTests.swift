@@ -255,3 +255,23 @@ final class PromptScoreTests: XCTestCase {
         XCTAssertTrue(text.contains("│prompt cosine -0.125: \"a photo of"), text)
     }
 }
+
+final class ModelNoteTests: XCTestCase {
+    func testDemoNoteStaysInMessageLine() {
+        var state = bozumanState()
+        state.model = .ready(ModelSummary(name: "clip-demo-shapes", vocabularySize: 49408, contextLength: 77, note: "DEMO: synthetic shapes only; --model DIR for a real CLIP"))
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        XCTAssertEqual(grid.rowText(28), "model clip-demo-shapes: DEMO: synthetic shapes only; --model DIR for a real CLIP")
+        XCTAssertEqual(grid.roles(row: 28).first, .dim)
+
+        state.message = StatusMessage("pad id 0 (OpenAI and open_clip)")
+        XCTAssertEqual(Renderer().render(state, width: 100, height: 30).rowText(28), "pad id 0 (OpenAI and open_clip)")
+    }
+
+    func testModelWithoutNoteLeavesLineEmpty() {
+        var state = bozumanState()
+        state.model = .ready(ModelSummary(name: "ViT-B-32", vocabularySize: 49408, contextLength: 77, note: nil))
+        XCTAssertEqual(Renderer().render(state, width: 100, height: 30).rowText(28), "")
+    }
+}

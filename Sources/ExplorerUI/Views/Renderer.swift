@@ -26,7 +26,12 @@ public struct Renderer {
         let mainTop = 2
         // A long message (a theme's invalid lines, a model error) wraps onto
         // up to three rows taken from the bottom of the main area.
-        let messageLines = state.focus == .command ? [] : wrapMessage(state.message?.text ?? "", width: width, maxRows: 3)
+        var messageLines = state.focus == .command ? [] : wrapMessage(state.message?.text ?? "", width: width, maxRows: 3)
+        // With no message, the message line keeps a model's note (the demo model's
+        // warning) in view, because the title bar cuts the demo note on terminals under 125 columns.
+        if state.focus != .command, state.message == nil, case .ready(let summary) = state.model, let note = summary.note {
+            messageLines = wrapMessage("model \(summary.name): \(note)", width: width, maxRows: 1)
+        }
         let mainBottom = height - 1 - max(1, messageLines.count)
         if state.showHelp {
             drawHelp(&grid, top: mainTop, bottom: mainBottom)
@@ -85,9 +90,14 @@ public struct Renderer {
             grid.cursor = (row, 1 + cursorColumn)
             return
         }
-        guard let message = state.message else { return }
+        let role: StyleRole
+        if let message = state.message {
+            role = message.isError ? .error : .message
+        } else {
+            role = .dim
+        }
         for (offset, line) in lines.enumerated() {
-            grid.put(line, row: row + offset, column: 0, role: message.isError ? .error : .message)
+            grid.put(line, row: row + offset, column: 0, role: role)
         }
     }
 
