@@ -150,3 +150,128 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(colored[0, 1].role, .pixel(upper: RGB(255, 255, 255), lower: RGB(255, 255, 255)))
     }
 }
+
+final class LabelColumnTests: XCTestCase {
+    func testElideMiddleKeepsBothEnds() {
+        XCTAssertEqual(elideMiddle("a photo of a red star", toWidth: 16), "a pho…a red star")
+        XCTAssertEqual(elideMiddle("a cat", toWidth: 16), "a cat")
+        XCTAssertEqual(elideMiddle("日本語の猫", toWidth: 7), "日…の猫")
+        XCTAssertEqual(elideMiddle("abc", toWidth: 1), "…")
+    }
+
+    func testLongLabelsWithSharedPrefixStayApart() throws {
+        var state = bozumanState()
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: [UInt8](repeating: 200, count: 48)))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/star.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 1, exifRotationApplied: false), crop: picture, whole: picture)
+        state.labels = ["a photo of a red star", "a photo of a red cross"]
+        state.image?.ranking = [
+            RankedLabel(label: "a photo of a red star", probability: 0.5, cosine: 0.547),
+            RankedLabel(label: "a photo of a red cross", probability: 0.5, cosine: 0.546),
+        ]
+
+        for (width, height) in [(100, 30), (70, 30)] {
+            let text = Renderer().render(state, width: width, height: height).plainText()
+            XCTAssertTrue(text.contains("red star"), "\(width)x\(height):\n\(text)")
+            XCTAssertTrue(text.contains("red cross"), "\(width)x\(height):\n\(text)")
+        }
+    }
+}
+
+final class MessageLineTests: XCTestCase {
+    func testWrapMessageBreaksAtSpaces() {
+        XCTAssertEqual(wrapMessage("one two three", width: 8, maxRows: 3), ["one two", "three"])
+        XCTAssertEqual(wrapMessage("abcdefghij", width: 4, maxRows: 3), ["abcd", "efgh", "ij"])
+        XCTAssertEqual(wrapMessage("a b c d e f g h", width: 3, maxRows: 2), ["a b", "c …"])
+        XCTAssertEqual(wrapMessage("", width: 10, maxRows: 3), [])
+    }
+
+    func testThemeErrorShowsFileAndLine() {
+        let issues = [
+            ThemeIssue(path: "/home/user/.config/clip-explorer/themes/broken.theme", line: 1, key: "background", reason: "invalid colour '#zzzzzz'"),
+            ThemeIssue(path: "/home/user/.config/clip-explorer/themes/broken.theme", line: 4, key: nil, reason: "expected key = value"),
+        ]
+        var state = bozumanState()
+        state.message = StatusMessage(describe(ThemeError.invalidLines(issues)), isError: true)
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        let text = grid.plainText()
+        XCTAssertTrue(text.contains("invalid theme lines 1, 4 in /home/user/.config/clip-explorer/themes/broken.theme"), text)
+        XCTAssertTrue(text.contains("line 1: key 'background': invalid colour '#zzzzzz'"), text)
+        XCTAssertTrue(text.contains("line 4: expected key = value"), text)
+        XCTAssertTrue(grid.rowText(29).hasPrefix(" Enter"), grid.rowText(29))
+        XCTAssertEqual(grid.rowText(3), "<start> bo  zu   man <end>")
+    }
+
+    func testThemeErrorLinesFitNarrowScreen() {
+        let path = "/home/user/.config/clip-explorer/themes/broken.theme"
+        let issues = [1, 2, 3, 4].map { ThemeIssue(path: path, line: $0, key: nil, reason: "expected key = value") }
+        var state = bozumanState()
+        state.message = StatusMessage(describe(ThemeError.invalidLines(issues)), isError: true)
+
+        let grid = Renderer().render(state, width: 40, height: 12)
+        XCTAssertEqual(grid.rowText(8), "invalid theme lines 1, 2, 3, 4 in")
+    }
+
+    func testCommandLineKeepsOneRow() {
+        var state = bozumanState()
+        state.focus = .command
+        state.command = LineEditor("image Examples/")
+        let grid = Renderer().render(state, width: 40, height: 12)
+        XCTAssertEqual(grid.rowText(10), ":image Examples/")
+    }
+}
+
+final class TensorRowsTests: XCTestCase {
+    func testCutTensorSaysRowsRemain() {
+        var state = ExplorerState()
+        let tokenization = longTokenization(count: 60)
+        state.editor = LineEditor(tokenization.text)
+        state.tokenization = tokenization
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        let tensorRows = (0..<grid.height).filter { grid.rowText($0).hasPrefix("tensor([[") || grid.rowText($0).hasPrefix("         ") }
+        XCTAssertEqual(tensorRows.count, 3, grid.plainText())
+        let lastRow = grid.rowText(tensorRows[tensorRows.count - 1])
+        // The token view is 99 columns wide, so the tensor wraps onto 5 rows: 2 shown, 3 folded into the note.
+        XCTAssertEqual(wrapAtCommas(tensorText(tokenization), width: 99, indent: 9).count, 5)
+        XCTAssertEqual(lastRow, "         … 3 more rows; :save FILE writes all ids")
+    }
+
+    func testShortTensorHasNoNote() {
+        let grid = Renderer().render(bozumanState(), width: 100, height: 30)
+        XCTAssertFalse(grid.plainText().contains("more rows"), grid.plainText())
+    }
+}
+
+final class PromptScoreTests: XCTestCase {
+    func testLongPromptKeepsCosineVisible() throws {
+        var state = bozumanState()
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: [UInt8](repeating: 200, count: 48)))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/star.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 1, exifRotationApplied: false), crop: picture, whole: picture)
+        state.image?.scoredPrompt = "a photo of a small red star drawn on a plain blue background"
+        state.image?.promptCosine = -0.125
+
+        let text = Renderer().render(state, width: 100, height: 30).plainText()
+        XCTAssertTrue(text.contains("│prompt cosine -0.125: \"a photo of"), text)
+    }
+}
+
+final class ModelNoteTests: XCTestCase {
+    func testDemoNoteStaysInMessageLine() {
+        var state = bozumanState()
+        state.model = .ready(ModelSummary(name: "clip-demo-shapes", vocabularySize: 49408, contextLength: 77, note: "DEMO: synthetic shapes only; --model DIR for a real CLIP"))
+
+        let grid = Renderer().render(state, width: 100, height: 30)
+        XCTAssertEqual(grid.rowText(28), "model clip-demo-shapes: DEMO: synthetic shapes only; --model DIR for a real CLIP")
+        XCTAssertEqual(grid.roles(row: 28).first, .dim)
+
+        state.message = StatusMessage("pad id 0 (OpenAI and open_clip)")
+        XCTAssertEqual(Renderer().render(state, width: 100, height: 30).rowText(28), "pad id 0 (OpenAI and open_clip)")
+    }
+
+    func testModelWithoutNoteLeavesLineEmpty() {
+        var state = bozumanState()
+        state.model = .ready(ModelSummary(name: "ViT-B-32", vocabularySize: 49408, contextLength: 77, note: nil))
+        XCTAssertEqual(Renderer().render(state, width: 100, height: 30).rowText(28), "")
+    }
+}

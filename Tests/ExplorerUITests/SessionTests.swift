@@ -270,13 +270,37 @@ final class SessionTests: XCTestCase {
         let session = makeSession(themes: ThemeCatalog(folders: [folder.path, shippedThemesFolder]), theme: "mine")
         let message = try XCTUnwrap(session.state.message)
         XCTAssertTrue(message.isError)
-        XCTAssertTrue(message.text.contains("mine.theme:1: key 'text'"), message.text)
-        XCTAssertTrue(message.text.contains("mine.theme:2: key 'bar'"), message.text)
+        XCTAssertTrue(message.text.hasPrefix("invalid theme lines 1, 2 in \(folder.path)/mine.theme"), message.text)
+        XCTAssertTrue(message.text.contains("line 1: key 'text'"), message.text)
+        XCTAssertTrue(message.text.contains("line 2: key 'bar'"), message.text)
         XCTAssertEqual(session.theme.color(.spinner), .indexed(1))
         XCTAssertEqual(session.theme.color(.text), defaultThemeColors[.text])
         XCTAssertEqual(session.state.themeName, "mine")
 
         _ = session.runCommand("theme absent")
         XCTAssertTrue(session.state.message?.text.hasSuffix("; keeping theme mine") ?? false, session.state.message?.text ?? "")
+    }
+}
+
+extension SessionTests {
+    func testVocabShowsOnEmptyPrompt() throws {
+        let session = makeSession()
+        type(":vocab cat", into: session)
+        _ = session.handle(.enter)
+        XCTAssertTrue(session.state.editor.text.isEmpty)
+
+        let text = session.render(width: 100, height: 30, colorEnabled: false).plainText()
+        XCTAssertTrue(text.contains("Tokens containing \"cat\""), text)
+        XCTAssertTrue(text.contains("2368"), text)
+    }
+
+    func testIDShowsOnEmptyPrompt() throws {
+        let session = makeSession()
+        type(":id 647", into: session)
+        _ = session.handle(.enter)
+
+        let grid = session.render(width: 40, height: 12, colorEnabled: false)
+        XCTAssertTrue(grid.plainText().contains("Token 647"), grid.plainText())
+        XCTAssertTrue(grid.plainText().contains("647    bo"), grid.plainText())
     }
 }

@@ -28,9 +28,19 @@ public enum ThemeError: LocalizedError, Equatable {
     public var errorDescription: String? {
         switch self {
         case .invalidLines(let issues):
-            let count = issues.count == 1 ? "1 invalid line" : "\(issues.count) invalid lines"
-            let list = issues.map(\.description).joined(separator: "; ")
-            return "theme has \(count), default colours used for them: \(list)"
+            // One file's issues name the path once and list the line numbers first,
+            // so a message cut to the screen's width still names the lines to fix.
+            let paths = Set(issues.map(\.path))
+            guard paths.count == 1, let path = paths.first else {
+                let list = issues.map(\.description).joined(separator: "; ")
+                return "theme has \(issues.count) invalid lines, default colours used for them: \(list)"
+            }
+            let numbers = issues.map { String($0.line) }.joined(separator: ", ")
+            let lines = issues.count == 1 ? "line" : "lines"
+            let details = issues.map { issue in
+                "line \(issue.line): " + (issue.key.map { "key '\($0)': " } ?? "") + issue.reason
+            }.joined(separator: "; ")
+            return "invalid theme \(lines) \(numbers) in \(path), default colours used for them: \(details)"
         case .notFound(let name, let searched):
             return "theme '\(name)' not found in \(searched.joined(separator: ", ")); use :theme to list themes"
         case .isDirectory(let path):

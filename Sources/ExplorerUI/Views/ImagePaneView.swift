@@ -36,7 +36,8 @@ extension Renderer {
 
         let picture = image.showWholeImage ? image.whole : image.crop
         let promptLine = image.promptCosine.flatMap { cosine in
-            image.scoredPrompt.map { "prompt \"\($0)\": cosine " + formatFixed(cosine, digits: 3) }
+            // The score comes first so that a long prompt, cut at the pane's edge, never hides it.
+            image.scoredPrompt.map { "prompt cosine " + formatFixed(cosine, digits: 3) + ": \"\($0)\"" }
         }
 
         // A short, wide pane puts the preview beside the ranking; a tall one puts it above.
@@ -85,14 +86,16 @@ extension Renderer {
             return
         }
 
-        // rank, label, bar, probability, cosine
-        let labelWidth = min(24, max(8, width / 3))
+        // rank, label, bar, probability, cosine. The label column takes the
+        // widest label's width when it fits beside a bar of 4 or more cells.
+        let widestLabel = ranking.map { displayWidth(of: $0.label) }.max() ?? 0
+        let labelWidth = max(8, min(widestLabel, width - 22 - 4))
         let barWidth = max(4, width - labelWidth - 22)
         for (index, row) in ranking.enumerated() {
             guard y < bottom else { break }
             var x = left
             x = grid.put(String(index + 1).leftPadded(to: 3) + " ", row: y, column: x, role: .dim, limit: limit)
-            grid.put(row.label, row: y, column: x, role: .text, limit: min(limit, x + labelWidth))
+            grid.put(elideMiddle(row.label, toWidth: labelWidth), row: y, column: x, role: .text, limit: min(limit, x + labelWidth))
             x += labelWidth + 1
             let filled = Int((Float(barWidth) * max(0, min(1, row.probability))).rounded())
             x = grid.put(String(repeating: "█", count: filled), row: y, column: x, role: .bar, limit: limit)
@@ -176,4 +179,34 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// Shortens `text` to at most `width` columns by replacing its middle with
+/// `…`, so labels that share a prefix ("a photo of a red star", "a photo of
+/// a red cross") stay apart. Returns `text` unchanged when it fits.
+func elideMiddle(_ text: String, toWidth width: Int) -> String {
+    guard displayWidth(of: text) > width else { return text }
+    guard width > 1 else { return width == 1 ? "…" : "" }
+    let characters = Array(text)
+    let available = width - 1
+    let headWidth = available / 3
+    let tailWidth = available - headWidth
+
+    var head = ""
+    var used = 0
+    for character in characters {
+        let characterWidth = displayWidth(of: character)
+        if used + characterWidth > headWidth { break }
+        head.append(character)
+        used += characterWidth
+    }
+    var tail: [Character] = []
+    used = 0
+    for character in characters.reversed() {
+        let characterWidth = displayWidth(of: character)
+        if used + characterWidth > tailWidth { break }
+        tail.append(character)
+        used += characterWidth
+    }
+    return head + "…" + String(tail.reversed())
 }

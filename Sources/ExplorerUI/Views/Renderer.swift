@@ -24,13 +24,21 @@ public struct Renderer {
         drawTitle(&grid, state)
         drawPrompt(&grid, state, row: 1)
         let mainTop = 2
-        let mainBottom = height - 2
+        // A long message (a theme's invalid lines, a model error) wraps onto
+        // up to three rows taken from the bottom of the main area.
+        var messageLines = state.focus == .command ? [] : wrapMessage(state.message?.text ?? "", width: width, maxRows: 3)
+        // With no message, the message line keeps a model's note (the demo model's
+        // warning) in view, because the title bar cuts the demo note on terminals under 125 columns.
+        if state.focus != .command, state.message == nil, case .ready(let summary) = state.model, let note = summary.note {
+            messageLines = wrapMessage("model \(summary.name): \(note)", width: width, maxRows: 1)
+        }
+        let mainBottom = height - 1 - max(1, messageLines.count)
         if state.showHelp {
             drawHelp(&grid, top: mainTop, bottom: mainBottom)
         } else {
             drawMain(&grid, state, top: mainTop, bottom: mainBottom)
         }
-        drawMessageLine(&grid, state, row: height - 2)
+        drawMessageLine(&grid, state, lines: messageLines, row: mainBottom)
         drawStatusLine(&grid, state, row: height - 1)
         return grid
     }
@@ -73,7 +81,7 @@ public struct Renderer {
         return String(frames[(state.spinnerFrame ?? 0) % frames.count])
     }
 
-    private func drawMessageLine(_ grid: inout ScreenGrid, _ state: ExplorerState, row: Int) {
+    private func drawMessageLine(_ grid: inout ScreenGrid, _ state: ExplorerState, lines: [String], row: Int) {
         if state.focus == .command {
             let prefix = ":"
             grid.put(prefix, row: row, column: 0, role: .prompt)
@@ -82,8 +90,15 @@ public struct Renderer {
             grid.cursor = (row, 1 + cursorColumn)
             return
         }
-        guard let message = state.message else { return }
-        grid.put(message.text, row: row, column: 0, role: message.isError ? .error : .message)
+        let role: StyleRole
+        if let message = state.message {
+            role = message.isError ? .error : .message
+        } else {
+            role = .dim
+        }
+        for (offset, line) in lines.enumerated() {
+            grid.put(line, row: row + offset, column: 0, role: role)
+        }
     }
 
     private func drawStatusLine(_ grid: inout ScreenGrid, _ state: ExplorerState, row: Int) {
@@ -190,6 +205,10 @@ public struct Renderer {
     private func drawTokenSections(_ grid: inout ScreenGrid, _ state: ExplorerState, top: Int, bottom: Int, width: Int) {
         guard let tokenization = state.tokenization else {
             grid.put("Type a prompt to see its tokens.", row: top + 1, column: 1, role: .dim, limit: width)
+            // `:` opens the command line only on an empty prompt, so :vocab and :id listings show here too.
+            if let title = state.vocabTitle, top + 3 < bottom {
+                drawVocab(&grid, state, title: title, top: top + 3, bottom: bottom, width: width)
+            }
             return
         }
         var y = top
@@ -216,8 +235,12 @@ public struct Renderer {
         y += grid.drawSlotStrip(tokenization, top: y, left: 0, width: width - 1, rows: min(stripRows, max(0, bottom - y)))
         guard y < bottom else { return }
 
-        // Tensor
-        for line in tensorLines.prefix(min(3, bottom - y)) {
+        // Tensor, with its last row replaced by a note when it needs more rows than it gets
+        var shownTensor = Array(tensorLines.prefix(min(3, bottom - y)))
+        if shownTensor.count < tensorLines.count, let last = shownTensor.indices.last {
+            shownTensor[last] = String(repeating: " ", count: 9) + "… \(tensorLines.count - last) more rows; :save FILE writes all ids"
+        }
+        for line in shownTensor {
             grid.put(line, row: y, column: 0, role: .text, limit: width)
             y += 1
         }
@@ -248,4 +271,51 @@ public struct Renderer {
             }
         }
     }
+}
+
+/// Splits a message into at most `maxRows` lines of at most `width` columns,
+/// breaking at spaces where it can. When the message needs more rows, the
+/// last line ends with `…`. Returns no lines for an empty message.
+func wrapMessage(_ text: String, width: Int, maxRows: Int) -> [String] {
+    guard !text.isEmpty, width > 1, maxRows > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    var currentWidth = 0
+    var lastSpace: String.Index?
+
+    for character in text {
+        let characterWidth = displayWidth(of: character)
+        if character == " ", currentWidth + characterWidth > width {
+            // A space that would overflow ends the line and is dropped.
+            lines.append(current)
+            current = ""
+            currentWidth = 0
+            lastSpace = nil
+            continue
+        }
+        if currentWidth + characterWidth > width {
+            // Break after the last space on the line, or mid-word when there is none.
+            if let space = lastSpace {
+                let rest = String(current[current.index(after: space)...])
+                lines.append(String(current[..<space]))
+                current = rest
+            } else {
+                lines.append(current)
+                current = ""
+            }
+            currentWidth = displayWidth(of: current)
+            lastSpace = nil
+        }
+        if character == " " { lastSpace = current.endIndex }
+        current.append(character)
+        currentWidth += characterWidth
+    }
+    if !current.isEmpty { lines.append(current) }
+
+    guard lines.count > maxRows else { return lines }
+    var shown = Array(lines.prefix(maxRows))
+    var last = shown[maxRows - 1]
+    while !last.isEmpty, displayWidth(of: last) + 1 > width { last.removeLast() }
+    shown[maxRows - 1] = last + "…"
+    return shown
 }
