@@ -22,10 +22,10 @@ extension Program {
                 return runExplorer(arguments.filter { $0 != "-" }, output: &output)
             }
         } catch let error as UsageError {
-            output.err("\(name): \(error.message)\nRun '\(name) --help' for usage.\n")
+            output.err("\(name): \(escapingControlCharacters(error.message))\nRun '\(name) --help' for usage.\n")
             return 2
         } catch {
-            output.err("\(name): \(describe(error))\n")
+            output.err("\(name): \(escapingControlCharacters(describe(error)))\n")
             return 1
         }
         return runLineMode(output: &output)

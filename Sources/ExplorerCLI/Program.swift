@@ -32,7 +32,7 @@ public enum Program {
             return 0
         }
         guard let command = commands.first(where: { $0.name == first }) else {
-            output.err("\(name): unknown command '\(first)'. Run '\(name) --help' for the list of commands.\n")
+            output.err("\(name): unknown command '\(escapingControlCharacters(first))'. Run '\(name) --help' for the list of commands.\n")
             return 2
         }
         return run(command, Array(arguments.dropFirst()), output: &output)
@@ -49,11 +49,11 @@ public enum Program {
             }
             return try command.run(parsed, &output)
         } catch let error as UsageError {
-            output.err("\(name) \(command.name): \(error.message)\n")
+            output.err("\(name) \(command.name): \(escapingControlCharacters(error.message))\n")
             output.err("Run '\(name) \(command.name) --help' for usage.\n")
             return 2
         } catch {
-            output.err("\(name) \(command.name): \(describe(error))\n")
+            output.err("\(name) \(command.name): \(escapingControlCharacters(describe(error)))\n")
             return 1
         }
     }
@@ -95,6 +95,24 @@ public enum Program {
         lines.append("Run '\(name) COMMAND --help' for a command's options.")
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// Returns `text` with control characters other than newline and tab written
+/// as `\u{1B}`, so a path or argument quoted in an error message cannot move
+/// the cursor, change colours or clear the user's terminal.
+public func escapingControlCharacters(_ text: String) -> String {
+    var result = ""
+    result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+    for scalar in text.unicodeScalars {
+        let value = scalar.value
+        let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
+        if isControl && scalar != "\n" && scalar != "\t" {
+            result += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }
 
 /// Returns a one-line description of an error. Every error type of this

@@ -53,7 +53,8 @@ extension Program {
             format = .json
         }
         let contextLength = try arguments.int("--context-length", default: 77, in: 2...1_000_000)
-        let padID = Int32(try arguments.int("--pad-id", default: 0, in: 0...Int(Int32.max)))
+        // The pad id must be a token of the bundled vocab (49408 tokens, ids 0 to 49407).
+        let padID = Int32(try arguments.int("--pad-id", default: 0, in: 0...49407))
         let repeats = try arguments.int("--time", default: 0, in: 0...10_000_000)
         let truncate = !arguments.has("--no-truncate")
 

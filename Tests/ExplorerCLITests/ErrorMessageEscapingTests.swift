@@ -1,0 +1,34 @@
+import XCTest
+@testable import ExplorerCLI
+
+/// Error messages quote user text, so its control characters must not reach the terminal raw.
+final class ErrorMessageEscapingTests: XCTestCase {
+    func testControlCharactersEscaped() {
+        XCTAssertEqual(escapingControlCharacters("a\u{1B}[2Jb"), "a\\u{1B}[2Jb")
+        XCTAssertEqual(escapingControlCharacters("bell\u{07} c1\u{9B} del\u{7F}"), "bell\\u{7} c1\\u{9B} del\\u{7F}")
+    }
+
+    func testNewlineTabAndTextKept() {
+        XCTAssertEqual(escapingControlCharacters("line\n\ttab é 日本 😀"), "line\n\ttab é 日本 😀")
+    }
+
+    func testUnknownCommandEscaped() {
+        let result = runProgram(["\u{1B}]0;title\u{07}"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertFalse(result.err.contains("\u{1B}"), result.err)
+        XCTAssertTrue(result.err.contains("\\u{1B}]0;title\\u{7}"), result.err)
+    }
+
+    func testCommandErrorEscaped() {
+        let result = runProgram(["preprocess", "/nonexistent/\u{1B}[31mred.jpg", "--out", "/tmp/x.f32"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(result.err.contains("\u{1B}"), result.err)
+        XCTAssertTrue(result.err.contains("\\u{1B}[31mred.jpg"), result.err)
+    }
+
+    func testPadIDOutsideVocabRejected() {
+        let result = runProgram(["tokenize", "--pad-id", "49408", "a cat"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.err.contains("expected a whole number from 0 to 49407"), result.err)
+    }
+}
