@@ -19,25 +19,12 @@ enum HuggingFaceWeights {
         let visionJSON = try json?.child("vision_config") ?? json?.child("vision_config_dict")
         let path = reader.source.path
 
-        let tokenShape = try reader.shape("text_model.embeddings.token_embedding.weight")
-        let positionShape = try reader.shape("text_model.embeddings.position_embedding.weight")
-        let patchShape = try reader.shape("vision_model.embeddings.patch_embedding.weight")
-        let visionPositionShape = try reader.shape("vision_model.embeddings.position_embedding.weight")
-        let projectionShape = try reader.shape("text_projection.weight")
-        guard tokenShape.count == 2, positionShape.count == 2, patchShape.count == 4, visionPositionShape.count == 2,
-              projectionShape.count == 2 else {
-            throw CheckpointError.unsupportedArchitecture(path: path, reason: "embedding tensors do not have the ranks of a ViT CLIP")
-        }
-
-        let textWidth = tokenShape[1]
-        let visionWidth = patchShape[0]
-        let patchSize = patchShape[3]
-        let visionTokens = visionPositionShape[0]
-        let grid = integerSquareRoot(visionTokens - 1)
-        guard grid * grid + 1 == visionTokens, patchShape[1] == 3, patchShape[2] == patchSize else {
-            throw CheckpointError.unsupportedArchitecture(
-                path: path, reason: "vision_model.embeddings.position_embedding.weight has \(visionTokens) rows, not a square grid plus a class token")
-        }
+        let shapes = try EmbeddingShapes(reader, token: "text_model.embeddings.token_embedding.weight", position: "text_model.embeddings.position_embedding.weight",
+                                         patch: "vision_model.embeddings.patch_embedding.weight", visionPosition: "vision_model.embeddings.position_embedding.weight",
+                                         projection: "text_projection.weight")
+        let (tokenShape, positionShape, patchShape, projectionShape) = (shapes.token, shapes.position, shapes.patch, shapes.projection)
+        let (textWidth, visionWidth, patchSize) = (shapes.textWidth, shapes.visionWidth, shapes.patchSize)
+        let (visionTokens, grid) = (shapes.visionTokens, shapes.grid)
 
         let textLayers = reader.countLayers(prefix: "text_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")
         let visionLayers = reader.countLayers(prefix: "vision_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")

@@ -21,25 +21,12 @@ enum OpenAIWeights {
                 path: path, reason: "this is a ResNet CLIP (RN50 family, 'visual.layer1' and 'visual.attnpool' tensors); only ViT CLIP models are supported")
         }
 
-        let tokenShape = try reader.shape("token_embedding.weight")
-        let positionShape = try reader.shape("positional_embedding")
-        let patchShape = try reader.shape("visual.conv1.weight")
-        let visionPositionShape = try reader.shape("visual.positional_embedding")
-        let projectionShape = try reader.shape("text_projection")
-        guard tokenShape.count == 2, positionShape.count == 2, patchShape.count == 4, visionPositionShape.count == 2,
-              projectionShape.count == 2 else {
-            throw CheckpointError.unsupportedArchitecture(path: path, reason: "embedding tensors do not have the ranks of a ViT CLIP")
-        }
-
-        let textWidth = tokenShape[1]
-        let visionWidth = patchShape[0]
-        let patchSize = patchShape[3]
-        let visionTokens = visionPositionShape[0]
-        let grid = integerSquareRoot(visionTokens - 1)
-        guard grid * grid + 1 == visionTokens, patchShape[1] == 3, patchShape[2] == patchSize else {
-            throw CheckpointError.unsupportedArchitecture(
-                path: path, reason: "visual.positional_embedding has \(visionTokens) rows, not a square grid plus a class token")
-        }
+        let shapes = try EmbeddingShapes(reader, token: "token_embedding.weight", position: "positional_embedding",
+                                         patch: "visual.conv1.weight", visionPosition: "visual.positional_embedding",
+                                         projection: "text_projection")
+        let (tokenShape, positionShape, patchShape, projectionShape) = (shapes.token, shapes.position, shapes.patch, shapes.projection)
+        let (textWidth, visionWidth, patchSize) = (shapes.textWidth, shapes.visionWidth, shapes.patchSize)
+        let (visionTokens, grid) = (shapes.visionTokens, shapes.grid)
 
         let textLayers = reader.countLayers(prefix: "transformer.resblocks.", suffix: ".attn.in_proj_weight")
         let visionLayers = reader.countLayers(prefix: "visual.transformer.resblocks.", suffix: ".attn.in_proj_weight")
