@@ -44,18 +44,36 @@ func applyLinear(_ layer: Linear, _ input: UnsafePointer<Float>, rows: Int, into
 
 /// Scratch buffers for one forward pass through a tower, sized for `rows` rows.
 final class TowerScratch {
-    var normalized: [Float]
-    var qkv: [Float]
-    var attention: [Float]
-    var hidden: [Float]
-    var scores: [Float]
+    // Raw buffers, allocated once per forward pass, so the blocks take plain
+    // pointers without nesting five withUnsafeMutableBufferPointer calls.
+    let normalized: UnsafeMutablePointer<Float>  // [rows x width]
+    let qkv: UnsafeMutablePointer<Float>         // [rows x 3 width]
+    let attention: UnsafeMutablePointer<Float>   // [rows x width]
+    let hidden: UnsafeMutablePointer<Float>      // [rows x mlp width]
+    let scores: UnsafeMutablePointer<Float>      // [longest segment x longest segment]
+    private let counts: [Int]
 
     init(rows: Int, config: TowerConfig, longestSegment: Int) {
-        normalized = [Float](repeating: 0, count: rows * config.width)
-        qkv = [Float](repeating: 0, count: rows * 3 * config.width)
-        attention = [Float](repeating: 0, count: rows * config.width)
-        hidden = [Float](repeating: 0, count: rows * config.mlpWidth)
-        scores = [Float](repeating: 0, count: longestSegment * longestSegment)
+        counts = [rows * config.width, rows * 3 * config.width, rows * config.width,
+                  rows * config.mlpWidth, longestSegment * longestSegment].map { max($0, 1) }
+        normalized = TowerScratch.zeroed(counts[0])
+        qkv = TowerScratch.zeroed(counts[1])
+        attention = TowerScratch.zeroed(counts[2])
+        hidden = TowerScratch.zeroed(counts[3])
+        scores = TowerScratch.zeroed(counts[4])
+    }
+
+    deinit {
+        for (pointer, count) in zip([normalized, qkv, attention, hidden, scores], counts) {
+            pointer.deinitialize(count: count)
+            pointer.deallocate()
+        }
+    }
+
+    private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
+        return pointer
     }
 }
 
@@ -86,6 +104,8 @@ func runBlocks(_ blocks: [BlockWeights], x: UnsafeMutablePointer<Float>, segment
         runFinalBlock(last, x: x, pooled: pooled, rows: rows, segments: segments, pooledPositions: pooledPositions,
                       config: config, causal: causal, scratch: scratch, threads: threads)
     }
+    // The blocks use raw pointers into the scratch buffers, which the object frees.
+    withExtendedLifetime(scratch) {}
     return pooled
 }
 
@@ -93,38 +113,27 @@ func runBlocks(_ blocks: [BlockWeights], x: UnsafeMutablePointer<Float>, segment
 private func runBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, rows: Int, segments: [Segment],
                       config: TowerConfig, causal: Bool, scratch: TowerScratch, threads: Int) {
     let width = config.width
-    scratch.normalized.withUnsafeMutableBufferPointer { normalizedBuffer in
-    scratch.qkv.withUnsafeMutableBufferPointer { qkvBuffer in
-    scratch.attention.withUnsafeMutableBufferPointer { attentionBuffer in
-    scratch.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
-    scratch.scores.withUnsafeMutableBufferPointer { scoresBuffer in
-        guard let normalized = normalizedBuffer.baseAddress, let qkv = qkvBuffer.baseAddress,
-              let attention = attentionBuffer.baseAddress, let hidden = hiddenBuffer.baseAddress,
-              let scores = scoresBuffer.baseAddress else { return }
+    let (normalized, qkv, attention) = (scratch.normalized, scratch.qkv, scratch.attention)
+    let (hidden, scores) = (scratch.hidden, scratch.scores)
 
-        // Attention half.
-        layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
-        var column = 0
-        for part in block.qkv {
-            applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
-            column += part.outputs
-        }
-        for segment in segments {
-            attend(qkv: qkv, output: attention + segment.start * width, segment: segment, queries: 0..<segment.length,
-                   config: config, causal: causal, scores: scores)
-        }
-        applyLinear(block.outProjection, attention, rows: rows, into: x, accumulate: true)
+    // Attention half.
+    layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
+    var column = 0
+    for part in block.qkv {
+        applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
+        column += part.outputs
+    }
+    for segment in segments {
+        attend(qkv: qkv, output: attention + segment.start * width, segment: segment, queries: 0..<segment.length,
+               config: config, causal: causal, scores: scores)
+    }
+    applyLinear(block.outProjection, attention, rows: rows, into: x, accumulate: true)
 
-        // MLP half.
-        layerNorm(x, normalized, rows: rows, width: width, weights: block.norm2, epsilon: config.layerNormEpsilon, threads: threads)
-        applyLinear(block.fc1, normalized, rows: rows, into: hidden)  // [rows x mlp width]
-        activate(hidden, count: rows * config.mlpWidth, config.activation, threads: threads)
-        applyLinear(block.fc2, hidden, rows: rows, into: x, accumulate: true)
-    }
-    }
-    }
-    }
-    }
+    // MLP half.
+    layerNorm(x, normalized, rows: rows, width: width, weights: block.norm2, epsilon: config.layerNormEpsilon, threads: threads)
+    applyLinear(block.fc1, normalized, rows: rows, into: hidden)  // [rows x mlp width]
+    activate(hidden, count: rows * config.mlpWidth, config.activation, threads: threads)
+    applyLinear(block.fc2, hidden, rows: rows, into: x, accumulate: true)
 }
 
 /// Runs the last block for the pooled rows only. `x` [rows x width] is the block's
@@ -135,41 +144,30 @@ private func runFinalBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>
                            scratch: TowerScratch, threads: Int) {
     let width = config.width
     let count = segments.count
-    scratch.normalized.withUnsafeMutableBufferPointer { normalizedBuffer in
-    scratch.qkv.withUnsafeMutableBufferPointer { qkvBuffer in
-    scratch.attention.withUnsafeMutableBufferPointer { attentionBuffer in
-    scratch.hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
-    scratch.scores.withUnsafeMutableBufferPointer { scoresBuffer in
-        guard let normalized = normalizedBuffer.baseAddress, let qkv = qkvBuffer.baseAddress,
-              let attention = attentionBuffer.baseAddress, let hidden = hiddenBuffer.baseAddress,
-              let scores = scoresBuffer.baseAddress else { return }
+    let (normalized, qkv, attention) = (scratch.normalized, scratch.qkv, scratch.attention)
+    let (hidden, scores) = (scratch.hidden, scratch.scores)
 
-        // Keys and values for every row. The fused projection computes every row's
-        // query as well, but attention reads only the pooled rows' queries.
-        layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
-        var column = 0
-        for part in block.qkv {
-            applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
-            column += part.outputs
-        }
+    // Keys and values for every row. The fused projection computes every row's
+    // query as well, but attention reads only the pooled rows' queries.
+    layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
+    var column = 0
+    for part in block.qkv {
+        applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
+        column += part.outputs
+    }
 
-        // One query row per segment, so the attention output is [segments x width].
-        for (index, segment) in segments.enumerated() {
-            let position = pooledPositions[index]
-            attend(qkv: qkv, output: attention + index * width, segment: segment, queries: position..<position + 1,
-                   config: config, causal: causal, scores: scores)
-        }
-        applyLinear(block.outProjection, attention, rows: count, into: pooled, accumulate: true)
+    // One query row per segment, so the attention output is [segments x width].
+    for (index, segment) in segments.enumerated() {
+        let position = pooledPositions[index]
+        attend(qkv: qkv, output: attention + index * width, segment: segment, queries: position..<position + 1,
+               config: config, causal: causal, scores: scores)
+    }
+    applyLinear(block.outProjection, attention, rows: count, into: pooled, accumulate: true)
 
-        layerNorm(pooled, normalized, rows: count, width: width, weights: block.norm2, epsilon: config.layerNormEpsilon, threads: threads)
-        applyLinear(block.fc1, normalized, rows: count, into: hidden)  // [segments x mlp width]
-        activate(hidden, count: count * config.mlpWidth, config.activation, threads: threads)
-        applyLinear(block.fc2, hidden, rows: count, into: pooled, accumulate: true)
-    }
-    }
-    }
-    }
-    }
+    layerNorm(pooled, normalized, rows: count, width: width, weights: block.norm2, epsilon: config.layerNormEpsilon, threads: threads)
+    applyLinear(block.fc1, normalized, rows: count, into: hidden)  // [segments x mlp width]
+    activate(hidden, count: count * config.mlpWidth, config.activation, threads: threads)
+    applyLinear(block.fc2, hidden, rows: count, into: pooled, accumulate: true)
 }
 
 /// Scaled dot-product attention of the rows `queries` (positions within `segment`)
