@@ -18,7 +18,8 @@ RESOURCES = os.path.join(ROOT, "Sources", "CLIPModel", "Resources")
 
 def main():
     os.makedirs(RESOURCES, exist_ok=True)
-    assert len(IMAGENET_CLASSNAMES) == 1000 and len(OPENAI_IMAGENET_TEMPLATES) == 80
+    assert len(IMAGENET_CLASSNAMES) == 1000, len(IMAGENET_CLASSNAMES)
+    assert len(OPENAI_IMAGENET_TEMPLATES) == 80, len(OPENAI_IMAGENET_TEMPLATES)
     with open(os.path.join(RESOURCES, "imagenet_classes.txt"), "w") as f:
         for name in IMAGENET_CLASSNAMES:
             assert "\n" not in name

@@ -42,8 +42,8 @@ public enum DefaultModel {
     /// levels below the repository.
     static let maxParentLevels = 4
 
-    /// The message to show, once per run, when the demo model is used: it states
-    /// what the model is and how to use a real CLIP instead.
+    /// Returns the notice printed once per run when the demo model is used. It
+    /// states what the model is and how to use a real CLIP instead.
     public static func notice(path: String) -> String {
         """
         ==================================================================

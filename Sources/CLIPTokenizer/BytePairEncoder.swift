@@ -89,7 +89,7 @@ final class BytePairEncoder: @unchecked Sendable {
         return (UInt32(truncatingIfNeeded: packed >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: packed)))
     }
 
-    /// The initial symbols of a word: one per byte, the last with "</w>".
+    /// Returns the initial symbols of a word: one per byte, the last with "</w>".
     func initialSymbols(_ bytes: [UInt8]) -> [Int32] {
         var symbols = bytes.map { vocabulary.byteIDs[Int($0)] }
         if let last = bytes.last { symbols[symbols.count - 1] = vocabulary.byteEndIDs[Int(last)] }
@@ -136,7 +136,7 @@ final class BytePairEncoder: @unchecked Sendable {
         return result
     }
 
-    /// The same merges as the scan above, for long words: candidate pairs wait
+    /// Applies the same merges as the scan above, for long words. Candidate pairs wait
     /// in a min-heap keyed by (rank, position of the left symbol), and symbols
     /// form a linked list. Popping by position within a rank reproduces the
     /// left-to-right order of the scan, because a merge never recreates the pair it merged.

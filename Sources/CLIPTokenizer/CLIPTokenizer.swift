@@ -37,7 +37,7 @@ public final class CLIPTokenizer: @unchecked Sendable {
         self.init(vocabulary: try Vocabulary.openAI(gzipPath: path))
     }
 
-    /// The Hugging Face form from a model folder, verified against its merges.
+    /// Loads the Hugging Face form from a model folder and verifies the vocab against its merges.
     public convenience init(vocabJSON: URL, merges: URL) throws {
         self.init(vocabulary: try Vocabulary.huggingFace(vocabJSON: vocabJSON, merges: merges))
     }

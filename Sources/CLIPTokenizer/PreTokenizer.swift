@@ -57,7 +57,7 @@ enum PreTokenizer {
         return tokens
     }
 
-    /// The end of the first literal in `literals` that matches at `start` (case-insensitively), or nil.
+    /// Returns the end of the first literal in `literals` that matches at `start` (case-insensitively), or nil.
     static func matchAny(_ literals: [[UInt32]], in scalars: [UInt32], at start: Int) -> Int? {
         for literal in literals where start + literal.count <= scalars.count {
             var matches = true

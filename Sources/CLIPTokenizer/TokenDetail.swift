@@ -57,7 +57,7 @@ extension CLIPTokenizer {
         return details
     }
 
-    /// The merges that built one word, in the order BPE applied them.
+    /// Returns the merges that built one word, in the order BPE applied them.
     ///
     /// `word` is one pre-token as the pre-tokenizer produces it after cleanup (for
     /// example "bozuman"); it is not cleaned or split again. A special token

@@ -74,7 +74,7 @@ struct TrackedText {
         return result
     }
 
-    /// The original span covered by `self[range]`, or nil without tracking or for an empty range.
+    /// Returns the original span covered by `self[range]`, or nil without tracking or for an empty range.
     func span(_ range: Range<Int>) -> Range<Int>? {
         guard tracking, !range.isEmpty else { return nil }
         var low = Int(starts[range.lowerBound])

@@ -1,7 +1,7 @@
 import CLIPTokenizer
 
 extension Program {
-    /// The line-mode REPL: each line of standard input is tokenized and printed
+    /// Runs the line-mode REPL: tokenizes each line of standard input and prints it
     /// in the human format, one block per line, as soon as the line arrives.
     /// Invalid UTF-8 is replaced with U+FFFD and reported on standard error.
     static func runLineMode(output: inout CommandOutput) -> Int32 {

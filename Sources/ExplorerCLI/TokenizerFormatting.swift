@@ -25,7 +25,7 @@ enum TokenizerFormatting {
     /// Formats a result for a person: the text, its length against the context length, pieces and ids,
     /// then a blank line that ends the block.
     static func human(_ result: Result, tokenizer: CLIPTokenizer) -> String {
-        // A truncated text shows the ids the model sees, not the tokens that were cut.
+        // A truncated text shows the ids the model receives, not the tokens that were cut.
         let all = result.truncated ? result.inputIDs : [tokenizer.startOfTextID] + result.ids + [tokenizer.endOfTextID]
         let pieces = all.map { tokenizer.token(for: $0) ?? "?" }
         var status = "\(result.length) tokens of \(result.contextLength) (start and end included)"

@@ -32,7 +32,7 @@ func floatFromBFloat16(_ bits: UInt16) -> Float {
 }
 
 /// Converts `count` little-endian elements of `dtype` at `source` into `destination`.
-/// Callers have checked that `source` holds `count * dtype.byteCount` bytes.
+/// Callers have checked that `source` contains `count * dtype.byteCount` bytes.
 func convertToFloat32(_ source: UnsafeRawPointer, dtype: TensorDType, count: Int, into destination: UnsafeMutablePointer<Float>) {
     switch dtype {
     case .float32:
@@ -40,11 +40,11 @@ func convertToFloat32(_ source: UnsafeRawPointer, dtype: TensorDType, count: Int
         destination.withMemoryRebound(to: UInt8.self, capacity: count &* 4) { bytes in
             bytes.update(from: source.assumingMemoryBound(to: UInt8.self), count: count &* 4)
         }
-        return
-        #endif
+        #else
         for i in 0..<count {
             destination[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)))
         }
+        #endif
     case .float16:
         for i in 0..<count {
             destination[i] = floatFromHalf(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &* 2, as: UInt16.self)))

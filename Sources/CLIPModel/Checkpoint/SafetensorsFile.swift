@@ -221,8 +221,8 @@ public final class SafetensorsFile: TensorSource, @unchecked Sendable {
     }
 }
 
-/// Returns the value as an Int when the JSON holds an integer literal: not a
-/// Bool, not a number written with a fraction or exponent.
+/// Returns the value as an Int when the JSON contains an integer literal, which
+/// excludes a Bool and a number written with a fraction or exponent.
 func jsonInteger(_ value: Any) -> Int? {
     guard let number = value as? NSNumber else { return nil }
     // Foundation's JSON parser tags integers "i"/"q", Bools "c" and other numbers "d".

@@ -6,7 +6,7 @@ public enum Activation: String, Sendable, Equatable {
     case gelu
 }
 
-/// Where the text tower reads the sequence embedding it projects.
+/// The rule that picks the position whose embedding the text tower projects.
 public enum TextPooling: Sendable, Equatable {
     /// The position of the highest token id. OpenAI's rule: it finds the end-of-text
     /// token only because 49407 is the largest id in CLIP's vocab.

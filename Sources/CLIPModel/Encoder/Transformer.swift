@@ -109,6 +109,20 @@ func runBlocks(_ blocks: [BlockWeights], x: UnsafeMutablePointer<Float>, segment
     return pooled
 }
 
+/// Writes norm1(x) [rows x width] to `scratch.normalized`, then the fused
+/// queries, keys and values [rows x 3 width] to `scratch.qkv`.
+private func projectQKV(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, rows: Int, config: TowerConfig,
+                        scratch: TowerScratch, threads: Int) {
+    let width = config.width
+    layerNorm(x, scratch.normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon,
+              threads: threads)
+    var column = 0
+    for part in block.qkv {
+        applyLinear(part, scratch.normalized, rows: rows, into: scratch.qkv + column, outputStride: 3 * width)
+        column += part.outputs
+    }
+}
+
 /// x = x + attention(norm1(x)); x = x + mlp(norm2(x)).
 private func runBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, rows: Int, segments: [Segment],
                       config: TowerConfig, causal: Bool, scratch: TowerScratch, threads: Int) {
@@ -117,12 +131,7 @@ private func runBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>, row
     let (hidden, scores) = (scratch.hidden, scratch.scores)
 
     // Attention half.
-    layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
-    var column = 0
-    for part in block.qkv {
-        applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
-        column += part.outputs
-    }
+    projectQKV(block, x: x, rows: rows, config: config, scratch: scratch, threads: threads)
     for segment in segments {
         attend(qkv: qkv, output: attention + segment.start * width, segment: segment, queries: 0..<segment.length,
                config: config, causal: causal, scores: scores)
@@ -149,12 +158,7 @@ private func runFinalBlock(_ block: BlockWeights, x: UnsafeMutablePointer<Float>
 
     // Keys and values for every row. The fused projection computes every row's
     // query as well, but attention reads only the pooled rows' queries.
-    layerNorm(x, normalized, rows: rows, width: width, weights: block.norm1, epsilon: config.layerNormEpsilon, threads: threads)
-    var column = 0
-    for part in block.qkv {
-        applyLinear(part, normalized, rows: rows, into: qkv + column, outputStride: 3 * width)  // [rows x 3 width]
-        column += part.outputs
-    }
+    projectQKV(block, x: x, rows: rows, config: config, scratch: scratch, threads: threads)
 
     // One query row per segment, so the attention output is [segments x width].
     for (index, segment) in segments.enumerated() {

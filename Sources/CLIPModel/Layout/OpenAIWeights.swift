@@ -13,7 +13,7 @@ struct OpenAIArchitectureHints {
 
 enum OpenAIWeights {
     /// Builds the config from tensor shapes as OpenAI's build_model does: heads are
-    /// width / 64 and the activation is QuickGELU unless `hints` say otherwise.
+    /// width / 64 and the activation is QuickGELU unless `hints` set them.
     static func map(_ reader: WeightReader, hints: OpenAIArchitectureHints) throws -> MappedCheckpoint {
         let path = reader.source.path
         if reader.has("visual.layer1.0.conv1.weight") || reader.has("visual.attnpool.positional_embedding") {

@@ -23,9 +23,9 @@ public struct ExplorerOptions: Sendable {
     }
 }
 
-/// The explorer without the terminal: keys in, state out. Runs on the main
-/// thread; model work runs on a background queue and comes back through
-/// `poll()`, so typing never waits for the model.
+/// The explorer without the terminal: keys in, state out. Callers use it from
+/// one thread, the UI loop. Model work runs on a background queue and comes
+/// back through `poll()`, so typing never waits for the model.
 public final class ExplorerSession {
     public internal(set) var state = ExplorerState()
     public var tokenizer: TokenizerService

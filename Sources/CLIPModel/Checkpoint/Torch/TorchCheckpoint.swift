@@ -131,7 +131,7 @@ final class TorchArchiveSource: TensorSource, @unchecked Sendable {
     }
 
     /// Resolves `("storage", torch.FloatStorage, key, location, numel)` and checks
-    /// that the archive entry holds at least `numel` elements.
+    /// that the archive entry contains at least `numel` elements.
     private static func storage(for id: PickleTuple, archive: ZipArchive, prefix: String) throws -> TorchStorage {
         let items = id.items
         guard items.count == 5, case .string("storage") = items[0], case .global(let module, let typeName) = items[1],
