@@ -118,12 +118,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(session.state.padID, 0)
         XCTAssertEqual(session.state.editor.text, "x", "the command did not go into the prompt")
         _ = session.handle(.control("u"))
-        for bad in ["-1", "abc", "2147483648"] {
+        for bad in ["-1", "abc", "49408", "2147483647", "2147483648"] {
             _ = session.runCommand("pad \(bad)")
             XCTAssertEqual(session.state.message?.isError, true, bad)
             XCTAssertTrue(session.state.message?.text.contains("invalid pad id '\(bad)'") ?? false, session.state.message?.text ?? "")
+            XCTAssertTrue(session.state.message?.text.contains("from 0 to 49407") ?? false, session.state.message?.text ?? "")
         }
         XCTAssertEqual(session.state.padID, 0)
+        _ = session.runCommand("pad 49407")
+        XCTAssertEqual(session.state.padID, 49407)
     }
 
     func testCommandsVocabAndID() throws {

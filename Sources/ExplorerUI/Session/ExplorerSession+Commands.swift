@@ -73,9 +73,9 @@ extension ExplorerSession {
             setPadID(state.padID == 0 ? 49407 : 0)
             return
         }
-        // The same rule as `tokenize --pad-id`: any whole number from 0 to Int32.max.
-        guard let id = Int32(text), id >= 0 else {
-            throw ExplorerError.invalidCommand(command: "pad", reason: "invalid pad id '\(text)': expected a whole number from 0 to \(Int32.max), usually 0 (OpenAI, open_clip) or 49407 (Hugging Face)")
+        // The same rule as `tokenize --pad-id`: the pad id must be a token of the vocab.
+        guard let id = Int32(text), id >= 0, Int(id) < tokenizer.vocabularySize else {
+            throw ExplorerError.invalidCommand(command: "pad", reason: "invalid pad id '\(text)': expected a whole number from 0 to \(tokenizer.vocabularySize - 1), usually 0 (OpenAI, open_clip) or 49407 (Hugging Face)")
         }
         setPadID(id)
     }
