@@ -73,7 +73,14 @@ extension Program {
             for input in batch {
                 do {
                     if let error = input.error { throw error }
-                    tensors.append(try imageTensor(path: input.path, model: model, decoder: decoder))
+                    let image = try imageTensor(path: input.path, model: model, decoder: decoder)
+                    if !image.warnings.isEmpty {
+                        progress.clear(&output)
+                    }
+                    for warning in image.warnings {
+                        output.err("\(name) classify: warning: \(input.path): \(warning)\n")
+                    }
+                    tensors.append(image.tensor)
                     results.append((input.path, .success(tensors.count - 1)))
                 } catch {
                     results.append((input.path, .failure(error)))

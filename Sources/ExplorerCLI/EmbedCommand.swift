@@ -34,7 +34,14 @@ extension Program {
 
         let model = try loadModel(arguments, &output)
         let decoder = ImageDecoder()
-        let tensors = try images.map { try imageTensor(path: $0, model: model, decoder: decoder) }
+        var tensors: [[Float]] = []
+        for path in images {
+            let image = try imageTensor(path: path, model: model, decoder: decoder)
+            for warning in image.warnings {
+                output.err("\(name) embed: warning: \(path): \(warning)\n")
+            }
+            tensors.append(image.tensor)
+        }
         var textEmbeddings = try model.encodeText(texts)
         var imageEmbeddings = try model.encodeImages(tensors)
         if arguments.has("--normalize") {

@@ -25,9 +25,11 @@ func loadModel(_ arguments: ParsedArguments, _ output: inout CommandOutput) thro
 }
 
 /// Decodes an image file and preprocesses it with the model's settings.
-func imageTensor(path: String, model: CLIPModel, decoder: ImageDecoder) throws -> [Float] {
-    let decoded = try decoder.decode(path: path)
-    return preprocess(decoded.image, config: model.preprocessConfig).tensor
+/// `warnings` lists damage the decoder recovered from, such as a JPEG that
+/// ends early. The caller reports them, because the tensor is still usable.
+func imageTensor(path: String, model: CLIPModel, decoder: ImageDecoder) throws -> (tensor: [Float], warnings: [String]) {
+    let file = try decoder.decodeAndPreprocess(path: path, config: model.preprocessConfig)
+    return (file.preprocessed.tensor, file.warnings)
 }
 
 /// Formats a float for JSON and CSV: the shortest text that reads back as the same

@@ -160,6 +160,27 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(result.output.contains("rings.png"), "the other input is still classified")
     }
 
+    /// A JPEG whose end-of-image marker is missing: libjpeg-turbo decodes all
+    /// of it and warns about the premature end.
+    static let jpegWithoutEnd = fixtures.deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CLIPImageTests/Fixtures/images/damaged_no_eoi.jpg").path
+
+    func testClassifyWarnsOnDamagedJPEG() {
+        let path = Self.jpegWithoutEnd
+        let result = run(["classify", "--model", Self.model, "--labels", "a,b", "--csv", "--no-progress", path])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.errors.contains("classify: warning: \(path): "), result.errors)
+        XCTAssertEqual(result.output.split(separator: "\n").count, 3, "the damaged image is still classified")
+    }
+
+    func testEmbedWarnsOnDamagedJPEG() {
+        let path = Self.jpegWithoutEnd
+        let result = run(["embed", "--model", Self.model, "--image", path, "--json"])
+        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertTrue(result.errors.contains("embed: warning: \(path): "), result.errors)
+        XCTAssertTrue(result.output.contains("\"image_embeds\":[["), result.output)
+    }
+
     func testClassifyLabelsFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString).txt")
         try "cat\n\n  dog  \r\ncar\n".write(to: file, atomically: true, encoding: .utf8)
