@@ -147,15 +147,11 @@ extension Program {
             }
             return (labels, templates)
         case (nil, .some(let path)):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("--labels-file '\(path)' was not found or is not readable")
+            do {
+                return (try LabelFile.read(path: path), templates)
+            } catch let error as LabelFile.ReadError {
+                throw UsageError("--labels-file: \(error)")
             }
-            let labels = String(decoding: data, as: UTF8.self)
-                .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            guard !labels.isEmpty else { throw UsageError("--labels-file '\(path)' has no labels") }
-            return (labels, templates)
         }
     }
 

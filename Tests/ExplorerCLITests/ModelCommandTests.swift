@@ -192,6 +192,15 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(Set(labels), ["cat", "dog", "car"])
     }
 
+    func testClassifyLabelsFileNotUTF8() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString).txt")
+        try Data([0x63, 0x61, 0x74, 0x0A, 0xE9, 0x74, 0xE9, 0x0A]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = run(["classify", "--model", Self.model, "--labels-file", file.path, image("gradient.png")])
+        XCTAssertEqual(result.status, 2, result.output)
+        XCTAssertTrue(result.errors.contains("is not valid UTF-8 (line 2)"), result.errors)
+    }
+
     func testHelpListsOptions() {
         let result = run(["classify", "--help"])
         XCTAssertEqual(result.status, 0)

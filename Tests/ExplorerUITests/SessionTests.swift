@@ -181,6 +181,27 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(session.state.message?.text.contains("'a dog' is not a label") ?? false)
     }
 
+    func testLabelsFileCommand() throws {
+        let session = makeSession(loader: FixedLoader(tokenizer: tokenizer))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("labels-\(UUID().uuidString).txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array("red circle\r\n\r\nblue star\r\n".utf8)).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        _ = session.runCommand("labels-file \(file.path)")
+        XCTAssertEqual(session.state.labels, ["red circle", "blue star"])
+        XCTAssertEqual(session.state.message?.text, "2 labels from \(file.path)")
+
+        _ = session.runCommand("labels-file /no/such/labels.txt")
+        XCTAssertEqual(session.state.message?.isError, true)
+        XCTAssertTrue(session.state.message?.text.contains("'/no/such/labels.txt' was not found") ?? false,
+                      session.state.message?.text ?? "")
+        XCTAssertEqual(session.state.labels, ["red circle", "blue star"], "a failed read keeps the labels")
+
+        _ = session.runCommand("labels-file")
+        XCTAssertTrue(session.state.message?.text.contains("as in :labels-file Examples/demo-labels.txt") ?? false,
+                      session.state.message?.text ?? "")
+    }
+
     func testModelLoadsInBackgroundAndRanks() throws {
         let session = makeSession(loader: FixedLoader(tokenizer: tokenizer))
         XCTAssertEqual(session.state.model, .loading(path: "default"))

@@ -1,4 +1,5 @@
 import Foundation
+import CLIPModel
 
 extension ExplorerSession {
     /// Runs one `:` command line. Errors go to the message line.
@@ -23,6 +24,7 @@ extension ExplorerSession {
                 if state.image == nil, model != nil { state.message = StatusMessage("encoding \(argument)…") }
             case "whole": toggleWholeImage()
             case "labels": try setLabels(argument)
+            case "labels-file": try readLabelFile(argument)
             case "label": try editLabel(argument)
             case "template", "templates": try setTemplates(argument)
             case "model": try switchModel(argument)
@@ -45,6 +47,7 @@ extension ExplorerSession {
         case "image": return "Examples/0008-blue-circle.png"
         case "model": return "Models/clip-demo-shapes"
         case "save": return "tokens.json"
+        case "labels-file": return "Examples/demo-labels.txt"
         case "vocab": return "cat"
         case "id": return "647"
         default: return "…"
@@ -127,6 +130,17 @@ extension ExplorerSession {
             state.labels = try Self.parseLabels(text)
         }
         state.message = StatusMessage("\(state.labels.count) labels")
+        labelsChanged()
+    }
+
+    private func readLabelFile(_ path: String) throws {
+        try requireArgument(path, command: "labels-file", expected: "a file with one label per line")
+        do {
+            state.labels = try LabelFile.read(path: expandHome(path))
+        } catch let error as LabelFile.ReadError {
+            throw ExplorerError.invalidCommand(command: "labels-file", reason: error.description)
+        }
+        state.message = StatusMessage("\(state.labels.count) labels from \(path)")
         labelsChanged()
     }
 

@@ -40,9 +40,9 @@ extension ExplorerSession {
     /// Completes the argument of a path-taking command (Tab on the command line).
     func completeCommandLine() {
         let line = state.command.text
-        let commands = ["image", "model", "save", "theme"]
+        let commands = ["image", "model", "save", "theme", "labels-file"]
         guard let space = line.firstIndex(of: " "), commands.contains(String(line[..<space])) else {
-            let matches = ["vocab", "id", "pad", "ws", "theme", "image", "whole", "labels", "label", "template", "model", "save", "help", "q"].filter { $0.hasPrefix(line) }
+            let matches = ["vocab", "id", "pad", "ws", "theme", "image", "whole", "labels", "labels-file", "label", "template", "model", "save", "help", "q"].filter { $0.hasPrefix(line) }
             if matches.count == 1 { state.command.setText(matches[0] + " ") }
             else if !matches.isEmpty { state.message = StatusMessage(matches.joined(separator: "  ")) }
             return

@@ -20,6 +20,7 @@ public let helpLines: [String] = [
     "  :image PATH       load a JPEG, PNG or WebP image",
     "  :whole            show the whole image or the model's crop",
     "  :labels a, b, c   set labels (:labels @imagenet for ImageNet's 1000)",
+    "  :labels-file FILE set labels from a file, one label per line",
     "  :label + X        add a label; :label - X removes one",
     "  :template T | T   set templates; each must contain {}",
     "  :model PATH       switch model (the old one stays if loading fails)",

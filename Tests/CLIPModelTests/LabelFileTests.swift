@@ -1,0 +1,47 @@
+import Foundation
+import XCTest
+@testable import CLIPModel
+
+final class LabelFileTests: XCTestCase {
+    func parse(_ bytes: [UInt8]) throws -> [String] {
+        try LabelFile.parse(Data(bytes), path: "labels.txt")
+    }
+
+    func testLineEndingsAndBlankLines() throws {
+        XCTAssertEqual(try parse(Array("a cat\nb dog\n".utf8)), ["a cat", "b dog"])
+        XCTAssertEqual(try parse(Array("a cat\r\nb dog\r\n".utf8)), ["a cat", "b dog"], "CRLF")
+        XCTAssertEqual(try parse(Array("a cat\rb dog".utf8)), ["a cat", "b dog"], "CR only")
+        XCTAssertEqual(try parse(Array("\n\n  a cat \t\n\r\n\nb dog".utf8)), ["a cat", "b dog"], "blank lines and spaces")
+    }
+
+    func testByteOrderMarkRemoved() throws {
+        XCTAssertEqual(try parse([0xEF, 0xBB, 0xBF] + Array("red circle\nblue star\n".utf8)), ["red circle", "blue star"])
+    }
+
+    func testNonASCIILabelsKept() throws {
+        XCTAssertEqual(try parse(Array("café au lait\n東京タワー\n🐈 cat\n".utf8)), ["café au lait", "東京タワー", "🐈 cat"])
+    }
+
+    func testInvalidUTF8NamesLine() {
+        XCTAssertThrowsError(try parse(Array("ok\r\nfine\n".utf8) + [0x66, 0xFF, 0x0A])) { error in
+            XCTAssertEqual(error as? LabelFile.ReadError, .notUTF8(path: "labels.txt", line: 3))
+            XCTAssertTrue("\(error)".contains("line 3"), "\(error)")
+        }
+    }
+
+    func testEmptyFileRejected() {
+        for bytes: [UInt8] in [[], Array(" \n\r\n\t\n".utf8), [0xEF, 0xBB, 0xBF]] {
+            XCTAssertThrowsError(try parse(bytes)) { error in
+                XCTAssertEqual(error as? LabelFile.ReadError, .empty(path: "labels.txt"))
+            }
+        }
+    }
+
+    func testMissingFileRejected() {
+        let path = NSTemporaryDirectory() + "no-such-labels-\(UUID().uuidString).txt"
+        XCTAssertThrowsError(try LabelFile.read(path: path)) { error in
+            XCTAssertEqual(error as? LabelFile.ReadError, .unreadable(path: path))
+            XCTAssertTrue("\(error)".contains(path), "\(error)")
+        }
+    }
+}
