@@ -257,6 +257,21 @@ final class PromptScoreTests: XCTestCase {
 }
 
 final class ModelNoteTests: XCTestCase {
+    func testTitleDropsNoteBeforeSettings() {
+        var state = bozumanState()
+        state.model = .ready(ModelSummary(name: "clip-demo-shapes", vocabularySize: 49408, contextLength: 77, note: "DEMO: synthetic shapes only; --model DIR for a real CLIP"))
+
+        let wide = Renderer().render(state, width: 200, height: 30).rowText(0)
+        XCTAssertTrue(wide.contains("(DEMO: synthetic shapes only"), wide)
+        XCTAssertTrue(wide.hasSuffix("│ pad id 0 │ theme default"), wide)
+
+        let medium = Renderer().render(state, width: 100, height: 30).rowText(0)
+        XCTAssertEqual(medium, " clip-explorer │ model clip-demo-shapes · vocab 49408 · context 77 │ pad id 0 │ theme default")
+
+        let narrow = Renderer().render(state, width: 70, height: 30).rowText(0)
+        XCTAssertEqual(narrow, " clip-explorer │ model clip-demo-shapes │ pad id 0 │ theme default")
+    }
+
     func testDemoNoteStaysInMessageLine() {
         var state = bozumanState()
         state.model = .ready(ModelSummary(name: "clip-demo-shapes", vocabularySize: 49408, contextLength: 77, note: "DEMO: synthetic shapes only; --model DIR for a real CLIP"))

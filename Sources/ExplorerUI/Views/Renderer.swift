@@ -60,23 +60,33 @@ public struct Renderer {
 
     private func drawTitle(_ grid: inout ScreenGrid, _ state: ExplorerState) {
         grid.fill(row: 0, role: .title)
-        var title = " clip-explorer │ "
-        switch state.model {
-        case .none:
-            title += "no model"
-        case .loading(let path):
-            title += "loading model \(path) \(spinner(state))"
-        case .ready(let summary):
-            title += "model \(summary.name) · vocab \(summary.vocabularySize) · context \(summary.contextLength)"
-            if let note = summary.note { title += " (\(note))" }
-        case .failed(let path, _):
-            title += "model \(path) failed to load"
-        }
-        title += " │ pad id \(state.padID) │ theme \(state.themeName)"
+        let title = Self.titles(state).first { displayWidth(of: $0) <= grid.width } ?? Self.titles(state).last ?? ""
         grid.put(title, row: 0, column: 0, role: .title)
     }
 
-    private func spinner(_ state: ExplorerState) -> String {
+    /// Returns the title bar texts from longest to shortest. The drawn one
+    /// is the longest that fits, so on a narrow terminal the model's note
+    /// (also shown on the message line) and then the vocab size go before
+    /// the pad id and theme, which no other line shows.
+    static func titles(_ state: ExplorerState) -> [String] {
+        var model: [String]
+        switch state.model {
+        case .none:
+            model = ["no model"]
+        case .loading(let path):
+            model = ["loading model \(path) \(spinner(state))", "loading model \(spinner(state))"]
+        case .ready(let summary):
+            let full = "model \(summary.name) · vocab \(summary.vocabularySize) · context \(summary.contextLength)"
+            model = [full, "model \(summary.name)"]
+            if let note = summary.note { model.insert(full + " (\(note))", at: 0) }
+        case .failed(let path, _):
+            model = ["model \(path) failed to load", "model failed to load"]
+        }
+        let settings = " │ pad id \(state.padID) │ theme \(state.themeName)"
+        return model.map { " clip-explorer │ " + $0 + settings }
+    }
+
+    private static func spinner(_ state: ExplorerState) -> String {
         let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
         return String(frames[(state.spinnerFrame ?? 0) % frames.count])
     }
