@@ -135,7 +135,7 @@ struct HubClient {
             case .failure(.sink(let error)):
                 throw error
             case .failure(.timedOut):
-                try retryOrThrow(&attempt, file: file, reason: "no data for \(Int(settings.downloadIdleTimeout)) s",
+                try retryOrThrow(&attempt, file: file, reason: "no data for \(HubError.format(settings.downloadIdleTimeout)) s",
                                  error: HubError.timedOut(url: url.absoluteString, seconds: settings.downloadIdleTimeout))
             case .failure(.connection(let reason)):
                 try retryOrThrow(&attempt, file: file, reason: reason,
@@ -164,7 +164,7 @@ struct HubClient {
                 }
                 return response
             } catch TransferFailure.timedOut {
-                try retryOrThrow(&attempt, file: url.path, reason: "timed out after \(Int(timeout)) s",
+                try retryOrThrow(&attempt, file: url.path, reason: "timed out after \(HubError.format(timeout)) s",
                                  error: HubError.timedOut(url: url.absoluteString, seconds: timeout))
             } catch TransferFailure.connection(let reason) {
                 try retryOrThrow(&attempt, file: url.path, reason: reason, error: HubError.transport(url: url.absoluteString, reason: reason))

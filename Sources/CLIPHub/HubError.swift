@@ -7,6 +7,8 @@ public enum HubError: LocalizedError, Equatable {
     case invalidRevision(String)
     /// HF_ENDPOINT is set but empty or not an http(s) URL; the client never falls back to huggingface.co then.
     case invalidEndpoint(String)
+    /// A timeout variable (HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT) is not a number of seconds from 0 to 86400.
+    case invalidTimeout(variable: String, value: String)
     case unauthorized(repoID: String, url: String)
     case forbidden(repoID: String, url: String)
     case repositoryNotFound(repoID: String)
@@ -31,6 +33,8 @@ public enum HubError: LocalizedError, Equatable {
             return "invalid revision '\(revision)': expected a branch, tag or commit hash"
         case .invalidEndpoint(let value):
             return "invalid HF_ENDPOINT '\(value)': expected an http:// or https:// URL such as https://huggingface.co, or unset it"
+        case .invalidTimeout(let variable, let value):
+            return "invalid \(variable) '\(value)': expected a positive number of seconds up to 86400, such as 30, or unset it"
         case .unauthorized(let repoID, let url):
             return "\(repoID) requires authentication (HTTP 401 from \(url)): the repository is private or gated, or does not exist; set HF_TOKEN to an access token that can read it"
         case .forbidden(let repoID, let url):
@@ -65,7 +69,8 @@ public enum HubError: LocalizedError, Equatable {
         }
     }
 
-    private static func format(_ seconds: Double) -> String {
+    /// Formats seconds as a whole number when it is one, else with one decimal.
+    static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
     }
 }

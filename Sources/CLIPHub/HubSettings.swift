@@ -12,10 +12,9 @@ public struct HubSettings: Sendable {
     /// HF_HUB_OFFLINE set to 1, true, yes or on: no network requests at all.
     public var isOffline: Bool
 
-    /// Seconds to wait for the metadata and HEAD requests, as huggingface_hub's default etag timeout.
-    /// NOTE: use whole seconds. With FoundationNetworking in Swift 6.3 on Linux, 0.5 behaved as no wait at all.
+    /// Seconds to wait for the metadata and HEAD requests (HF_HUB_ETAG_TIMEOUT, default 10 as in huggingface_hub).
     public var metadataTimeout: Double = 10
-    /// Seconds a file download may go without receiving any bytes before it is retried.
+    /// Seconds a file download may go without receiving any bytes before it is retried (HF_HUB_DOWNLOAD_TIMEOUT).
     public var downloadIdleTimeout: Double = 60
     /// Delays before each retry of a 429, a 5xx, a dropped connection or a timeout; the count bounds the retries.
     public var retryDelays: [Double] = [1, 2, 4, 8]
@@ -42,7 +41,25 @@ public struct HubSettings: Sendable {
                 token = nonEmpty(text.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
-        return HubSettings(endpoint: endpoint, cacheDirectory: cacheDirectory(environment), token: token, isOffline: offline)
+        var settings = HubSettings(endpoint: endpoint, cacheDirectory: cacheDirectory(environment), token: token, isOffline: offline)
+        if let seconds = try parseTimeout(environment, "HF_HUB_ETAG_TIMEOUT") { settings.metadataTimeout = seconds }
+        if let seconds = try parseTimeout(environment, "HF_HUB_DOWNLOAD_TIMEOUT") { settings.downloadIdleTimeout = seconds }
+        return settings
+    }
+
+    /// The largest timeout accepted, one day in seconds.
+    static let maxTimeout: Double = 86_400
+
+    /// Reads a timeout in seconds from the variable huggingface_hub uses for it.
+    /// Unset or empty keeps the default. Values under 1 s become 1 s, because
+    /// with FoundationNetworking in Swift 6.3 on Linux a timeout of 0.5 s
+    /// behaved as no wait at all and every request failed at once.
+    static func parseTimeout(_ environment: [String: String], _ variable: String) throws -> Double? {
+        guard let text = nonEmpty(environment[variable]?.trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let seconds = Double(text), seconds > 0, seconds <= maxTimeout else {
+            throw HubError.invalidTimeout(variable: variable, value: text)
+        }
+        return max(seconds, 1)
     }
 
     /// Returns the hub cache folder alone, for reading the cache without the Hub's address.

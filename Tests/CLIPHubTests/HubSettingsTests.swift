@@ -37,6 +37,28 @@ final class HubSettingsTests: XCTestCase {
         }
     }
 
+    func testTimeoutsFromEnvironment() throws {
+        let defaults = try HubSettings.fromEnvironment(["HF_HOME": "/h"])
+        XCTAssertEqual(defaults.metadataTimeout, 10)
+        XCTAssertEqual(defaults.downloadIdleTimeout, 60)
+
+        let set = try HubSettings.fromEnvironment(["HF_HOME": "/h", "HF_HUB_ETAG_TIMEOUT": " 30 ", "HF_HUB_DOWNLOAD_TIMEOUT": "120.5"])
+        XCTAssertEqual(set.metadataTimeout, 30)
+        XCTAssertEqual(set.downloadIdleTimeout, 120.5)
+
+        XCTAssertEqual(try HubSettings.fromEnvironment(["HF_HOME": "/h", "HF_HUB_ETAG_TIMEOUT": "86400"]).metadataTimeout, 86_400)
+        let short = try HubSettings.fromEnvironment(["HF_HOME": "/h", "HF_HUB_ETAG_TIMEOUT": "0.2", "HF_HUB_DOWNLOAD_TIMEOUT": ""])
+        XCTAssertEqual(short.metadataTimeout, 1, "sub-second timeouts are raised to 1 s")
+        XCTAssertEqual(short.downloadIdleTimeout, 60, "empty keeps the default")
+
+        for bad in ["0", "-5", "ten", "nan", "inf", "1e999", "1e300", "86401"] {
+            XCTAssertThrowsError(try HubSettings.fromEnvironment(["HF_HOME": "/h", "HF_HUB_DOWNLOAD_TIMEOUT": bad])) { error in
+                XCTAssertEqual(error as? HubError, .invalidTimeout(variable: "HF_HUB_DOWNLOAD_TIMEOUT", value: bad))
+                XCTAssertTrue(error.localizedDescription.contains("invalid HF_HUB_DOWNLOAD_TIMEOUT '\(bad)'"), error.localizedDescription)
+            }
+        }
+    }
+
     func testTokenFromEnvironmentAndFile() throws {
         XCTAssertEqual(try HubSettings.fromEnvironment(["HF_TOKEN": "hf_env", "HF_HOME": "/tmp/none"]).token, "hf_env")
         let home = NSTemporaryDirectory() + "hf-token-" + UUID().uuidString
