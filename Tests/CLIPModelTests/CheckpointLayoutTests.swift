@@ -85,6 +85,61 @@ final class CheckpointLayoutTests: XCTestCase {
         }
     }
 
+    func testUnsupportedPreprocessingRejected() throws {
+        let model = folder.appendingPathComponent("hf")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("hf-f32-quickgelu")), to: model)
+        let configURL = model.appendingPathComponent("preprocessor_config.json")
+        let original = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        let cases: [(change: [String: Any], expected: String)] = [
+            (["do_center_crop": false], "do_center_crop is false"),
+            (["do_normalize": false], "do_normalize is false"),
+            (["resample": 2], "resample is 2"),
+            (["rescale_factor": 1.0], "rescale_factor is 1.0"),
+            (["size": ["height": 32, "width": 32]], "size is {height, width}"),
+            (["crop_size": ["height": 32, "width": 40]], "crop_size is 32 x 40"),
+        ]
+        for (change, expected) in cases {
+            let edited = original.merging(change) { _, new in new }
+            try JSONSerialization.data(withJSONObject: edited).write(to: configURL)
+            XCTAssertThrowsError(try CLIPModel.load(path: model.path), "\(change)") { error in
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                XCTAssertTrue(message.contains(expected), message)
+                XCTAssertTrue(message.contains("preprocessor_config.json"), message)
+            }
+        }
+
+        // The spellings of transformers 4.x and 5.x that mean CLIP's own preprocessing load.
+        let accepted = original.merging(["do_rescale": true, "rescale_factor": 1.0 / 255, "do_convert_rgb": true,
+                                         "crop_size": 32, "size": 36]) { _, new in new }
+        try JSONSerialization.data(withJSONObject: accepted).write(to: configURL)
+        XCTAssertNoThrow(try CLIPModel.load(path: model.path))
+    }
+
+    func testOpenCLIPPreprocessChoicesChecked() throws {
+        let model = folder.appendingPathComponent("oc")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: modelPath("openclip-f16-gelu")), to: model)
+        let configURL = model.appendingPathComponent("open_clip_config.json")
+        var config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        let original = try XCTUnwrap(config["preprocess_cfg"] as? [String: Any])
+        let cases: [(change: [String: Any], expected: String?)] = [
+            (["interpolation": "bicubic", "resize_mode": "shortest"], nil),
+            (["interpolation": "bilinear"], "preprocess_cfg.interpolation is 'bilinear'"),
+            (["resize_mode": "squash"], "preprocess_cfg.resize_mode is 'squash'"),
+        ]
+        for (change, expected) in cases {
+            config["preprocess_cfg"] = original.merging(change) { _, new in new }
+            try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+            guard let expected else {
+                XCTAssertNoThrow(try CLIPModel.load(path: model.path), "\(change)")
+                continue
+            }
+            XCTAssertThrowsError(try CLIPModel.load(path: model.path), "\(change)") { error in
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                XCTAssertTrue(message.contains(expected), message)
+            }
+        }
+    }
+
     func testMissingTensorNamed() throws {
         let url = folder.appendingPathComponent("m.safetensors")
         try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: url, drop: "visual.ln_post.bias")

@@ -191,6 +191,13 @@ enum CheckpointLoader {
         if let settings = try json.child("preprocess_cfg") {
             preprocess.mean = try settings.floats("mean") ?? preprocess.mean
             preprocess.std = try settings.floats("std") ?? preprocess.std
+            // open_clip's other choices change the model's input pixels, so they are rejected, not ignored.
+            if let interpolation = try settings.string("interpolation"), interpolation != "bicubic" {
+                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.interpolation is '\(interpolation)', but clip-explorer resizes with bicubic, as OpenAI's CLIP does")
+            }
+            if let mode = try settings.string("resize_mode"), mode != "shortest" {
+                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.resize_mode is '\(mode)', but clip-explorer resizes the shortest side and center-crops, as OpenAI's CLIP does")
+            }
         }
         try checkNormalization(preprocess, path: configPath)
         return LoadedCheckpoint(mapped: mapped, layout: .openCLIP, preprocess: preprocess, tokenizerFiles: nil)
@@ -223,14 +230,27 @@ enum CheckpointLoader {
         let path = folder.appendingPathComponent("preprocessor_config.json").path
         guard FileManager.default.fileExists(atPath: path) else { return settings }
         let json = try JSONConfig(contentsOf: path)
+        try checkPreprocessSteps(json, path: path)
 
-        if let size = try json.child("size") {
-            settings.resizeShortestSide = try size.int("shortest_edge") ?? settings.resizeShortestSide
+        // transformers 4.x wrote "size": 224 and "crop_size": 224 (as in openai/clip-vit-base-patch32);
+        // later versions write objects.
+        if json.isObject("size"), let size = try json.child("size") {
+            if let edge = try size.int("shortest_edge") {
+                settings.resizeShortestSide = edge
+            } else if size.has("height") || size.has("width") {
+                // CLIPImageProcessor then resizes to exactly height x width, changing the aspect ratio.
+                throw CheckpointError.invalidConfig(path: path, reason: "size is {height, width}, which stretches pictures to that shape; clip-explorer resizes the shortest side as OpenAI's CLIP does, so set \"size\": {\"shortest_edge\": N}")
+            }
         } else if let size = try json.int("size") {
             settings.resizeShortestSide = size
         }
-        if let crop = try json.child("crop_size") {
-            settings.cropSize = try crop.int("height") ?? settings.cropSize
+        if json.isObject("crop_size"), let crop = try json.child("crop_size") {
+            let height = try crop.int("height")
+            let width = try crop.int("width")
+            if let height, let width, height != width {
+                throw CheckpointError.invalidConfig(path: path, reason: "crop_size is \(height) x \(width); CLIP's center crop is square, so height and width must be equal")
+            }
+            settings.cropSize = height ?? width ?? settings.cropSize
         } else if let crop = try json.int("crop_size") {
             settings.cropSize = crop
         }
@@ -245,6 +265,23 @@ enum CheckpointLoader {
         }
         try checkNormalization(settings, path: path)
         return settings
+    }
+
+    /// Rejects preprocessor settings that clip-explorer does not implement,
+    /// so a model never gets pictures prepared differently from transformers
+    /// without a word. Every CLIP preprocessor config on the Hub that we know
+    /// of uses the defaults checked here.
+    private static func checkPreprocessSteps(_ json: JSONConfig, path: String) throws {
+        for step in ["do_resize", "do_center_crop", "do_rescale", "do_normalize"] where try json.bool(step) == false {
+            throw CheckpointError.invalidConfig(path: path, reason: "\(step) is false; clip-explorer always resizes, crops, rescales and normalizes as CLIP does, so remove it or set it to true")
+        }
+        // PIL's filter numbers: 0 nearest, 1 Lanczos, 2 bilinear, 3 bicubic, 4 box, 5 Hamming.
+        if let resample = try json.int("resample"), resample != 3 {
+            throw CheckpointError.invalidConfig(path: path, reason: "resample is \(resample), but clip-explorer resizes with bicubic (3), as OpenAI's CLIP does; set \"resample\": 3 to accept that")
+        }
+        if let factor = try json.float("rescale_factor"), abs(factor * 255 - 1) > 1e-5 {
+            throw CheckpointError.invalidConfig(path: path, reason: "rescale_factor is \(factor), but CLIP scales 8-bit pixels by 1/255 (0.00392156862745098)")
+        }
     }
 
     private static func checkNormalization(_ settings: PreprocessSettings, path: String) throws {

@@ -37,6 +37,9 @@ struct JSONConfig {
         return JSONConfig(path: path, object: value)
     }
 
+    /// True when the value at `key` is a JSON object, not a number or another value.
+    func isObject(_ key: String) -> Bool { object[key] is [String: Any] }
+
     func int(_ key: String) throws -> Int? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = jsonInteger(value) else {
