@@ -79,4 +79,29 @@ final class HubCommandsTests: XCTestCase {
             XCTAssertTrue(describe(error).contains("clip-explorer download openai/clip-vit-base-patch32"), describe(error))
         }
     }
+    func testExplorerLoaderResolvesCachedRepoID() throws {
+        let home = NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString
+        setenv("HF_HOME", home, 1)
+        defer {
+            unsetenv("HF_HOME")
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        // A cache entry as huggingface_hub lays it out: refs/main names the snapshot folder.
+        let commit = String(repeating: "ab", count: 20)
+        let repo = URL(fileURLWithPath: home).appendingPathComponent("hub/models--demo--shapes")
+        try FileManager.default.createDirectory(at: repo.appendingPathComponent("refs"), withIntermediateDirectories: true)
+        try Data(commit.utf8).write(to: repo.appendingPathComponent("refs/main"))
+        try FileManager.default.createDirectory(at: repo.appendingPathComponent("snapshots"), withIntermediateDirectories: true)
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/clip-demo-shapes")
+        try FileManager.default.copyItem(at: demo, to: repo.appendingPathComponent("snapshots/\(commit)"))
+
+        let loader = try XCTUnwrap(Program.explorerModelLoader())
+        let service = try loader.load(path: "demo/shapes")
+        XCTAssertEqual(service.summary.vocabularySize, 49408)
+        XCTAssertNil(service.summary.note, "a model chosen with --model is not the demo")
+        XCTAssertThrowsError(try loader.load(path: "demo/missing")) { error in
+            XCTAssertTrue(describe(error).contains("clip-explorer download demo/missing"), describe(error))
+        }
+    }
 }

@@ -48,14 +48,21 @@ public final class CLIPModelService: ModelService, @unchecked Sendable {
 
 /// Loads CLIP models for the explorer; nil loads the default model.
 public struct CLIPModelLoader: ModelLoader {
-    public init() {}
+    /// Maps a model argument to a path, such as a Hub id ORG/NAME to its
+    /// cached snapshot. The default keeps the argument as it is.
+    let resolvePath: @Sendable (String) throws -> String
+
+    public init(resolvePath: @escaping @Sendable (String) throws -> String = { $0 }) {
+        self.resolvePath = resolvePath
+    }
 
     /// Loads `path`, or with nil `$CLIP_EXPLORER_MODEL` or the demo model.
     /// The demo model's summary carries a note saying what it is.
     public func load(path: String?) throws -> ModelService {
         let choice = try DefaultModel.resolve(explicit: path)
         let note = choice.isDemo ? "DEMO: synthetic shapes only; --model DIR for a real CLIP" : nil
-        return CLIPModelService(try CLIPModel.load(path: choice.path), note: note)
+        let modelPath = choice.isDemo ? choice.path : try resolvePath(choice.path)
+        return CLIPModelService(try CLIPModel.load(path: modelPath), note: note)
     }
 
     public func labelSet(named name: String) -> [String]? {
