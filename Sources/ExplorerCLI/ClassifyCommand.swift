@@ -78,7 +78,7 @@ extension Program {
                         progress.clear(&output)
                     }
                     for warning in image.warnings {
-                        output.err("\(name) classify: warning: \(input.path): \(warning)\n")
+                        output.err("\(name) classify: warning: \(escapingControlCharacters(input.path)): \(warning)\n")
                     }
                     tensors.append(image.tensor)
                     results.append((input.path, .success(tensors.count - 1)))
@@ -100,7 +100,7 @@ extension Program {
                         output.out("{\"image\":\(jsonString(path)),\"error\":\(jsonString(describe(error)))}\n")
                     } else {
                         // Image errors already start with the path.
-                        output.err("\(name) classify: \(describe(error))\n")
+                        output.err("\(name) classify: \(escapingControlCharacters(describe(error)))\n")
                     }
                 }
             }
@@ -217,15 +217,20 @@ enum ClassifyFormat: Equatable {
             }
             return "{\"image\":\(jsonString(path)),\"results\":[\(results.joined(separator: ","))]}\n"
         case .csv:
+            // Paths and labels are user text, and a terminal would act on their
+            // escape sequences, so control characters are written as \u{1B} and
+            // the like (JSON escapes them its own way).
+            let file = csvField(escapingControlCharacters(path, keepingLineBreaks: false))
             return ranked.enumerated().map { rank, score in
-                [csvField(path), "\(rank + 1)", csvField(score.label), formatNumber(score.probability), formatNumber(score.cosine)]
+                [file, "\(rank + 1)", csvField(escapingControlCharacters(score.label, keepingLineBreaks: false)),
+                 formatNumber(score.probability), formatNumber(score.cosine)]
                     .joined(separator: ",") + "\n"
             }.joined()
         case .text:
-            var lines = [path]
+            var lines = [escapingControlCharacters(path, keepingLineBreaks: false)]
             for score in ranked {
                 let value = scores == .softmax ? score.probability : score.cosine
-                lines.append("  " + String(format: "%7.4f", value) + "  " + score.label)
+                lines.append("  " + String(format: "%7.4f", value) + "  " + escapingControlCharacters(score.label, keepingLineBreaks: false))
             }
             return lines.joined(separator: "\n") + "\n"
         }

@@ -38,7 +38,7 @@ extension Program {
         for path in images {
             let image = try imageTensor(path: path, model: model, decoder: decoder)
             for warning in image.warnings {
-                output.err("\(name) embed: warning: \(path): \(warning)\n")
+                output.err("\(name) embed: warning: \(escapingControlCharacters(path)): \(warning)\n")
             }
             tensors.append(image.tensor)
         }

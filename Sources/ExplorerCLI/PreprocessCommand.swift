@@ -60,7 +60,7 @@ extension Program {
         let run = try timedPreprocess(imagePath: imagePath, decoder: ImageDecoder(maxPixels: maxPixels),
                                       applyEXIF: !arguments.has("--no-exif"), size: size, repeats: repeats)
         for warning in run.file.warnings {
-            output.err("\(name) preprocess: warning: \(imagePath): \(warning)\n")
+            output.err("\(name) preprocess: warning: \(escapingControlCharacters(imagePath)): \(warning)\n")
         }
         if arguments.has("--time") {
             output.err(String(format: "time: decode and preprocess %.3f ms\n", run.milliseconds))
@@ -76,7 +76,7 @@ extension Program {
             output.out(try preprocessJSON(file, imagePath: imagePath, outPath: outPath, size: size) + "\n")
         } else {
             let rotation = file.exifRotationApplied ? ", EXIF orientation \(file.exifOrientation) applied" : ""
-            output.out("\(imagePath): \(file.format.displayName) \(file.mode) \(file.width)x\(file.height)"
+            output.out("\(escapingControlCharacters(imagePath, keepingLineBreaks: false)): \(file.format.displayName) \(file.mode) \(file.width)x\(file.height)"
                 + "\(rotation) -> \(outPath) (float32, 3 x \(size) x \(size))\n")
         }
         return 0

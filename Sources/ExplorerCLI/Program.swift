@@ -97,16 +97,16 @@ public enum Program {
     }
 }
 
-/// Returns `text` with control characters other than newline and tab written
-/// as `\u{1B}`, so a path or argument quoted in an error message cannot move
-/// the cursor, change colours or clear the user's terminal.
-public func escapingControlCharacters(_ text: String) -> String {
+/// Returns `text` with control characters written as `\u{1B}`, so a path or
+/// label quoted in output cannot move the cursor, change colours or clear the
+/// user's terminal. Newline and tab are kept unless `keepingLineBreaks` is false.
+public func escapingControlCharacters(_ text: String, keepingLineBreaks: Bool = true) -> String {
     var result = ""
     result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
     for scalar in text.unicodeScalars {
         let value = scalar.value
         let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
-        if isControl && scalar != "\n" && scalar != "\t" {
+        if isControl && !(keepingLineBreaks && (scalar == "\n" || scalar == "\t")) {
             result += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
         } else {
             result.unicodeScalars.append(scalar)

@@ -31,4 +31,25 @@ final class ErrorMessageEscapingTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.err.contains("expected a whole number from 0 to 49407"), result.err)
     }
+    func testClassifyOutputEscapesPathsAndLabels() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("escape-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let picture = folder.appendingPathComponent("a\u{1B}]0;pwned\u{07}b.png")
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("Examples/0008-blue-circle.png"), to: picture)
+        let model = repository.appendingPathComponent("Models/clip-demo-shapes").path
+        let labels = "red\u{1B}[31m circle,blue\u{9B}2J circle,green\rcircle"
+
+        for format in [[], ["--csv"]] {
+            let result = runProgram(["classify", "--model", model, "--labels", labels, "--no-progress"] + format + [folder.path])
+            XCTAssertEqual(result.status, 0, result.err)
+            for raw in ["\u{1B}", "\u{9B}", "\u{07}", "\r"] {
+                XCTAssertFalse(result.out.contains(raw), "\(format): raw \(raw.unicodeScalars.map { $0.value }) in \(result.out)")
+            }
+            XCTAssertTrue(result.out.contains("a\\u{1B}]0;pwned\\u{7}b.png"), result.out)
+            XCTAssertTrue(result.out.contains("blue\\u{9B}2J circle"), result.out)
+            XCTAssertTrue(result.out.contains("green\\u{D}circle"), result.out)
+        }
+    }
 }
