@@ -66,7 +66,7 @@ public enum DefaultModel {
     /// `maxParentLevels` directories above it, then in the working directory.
     public static func candidates(environment: [String: String], executablePath: String?,
                                   currentDirectory: String) -> [String] {
-        if let override = environment[environmentVariable], !override.isEmpty {
+        if let override = nonBlank(environment[environmentVariable]) {
             return [override]
         }
 
@@ -98,9 +98,37 @@ public enum DefaultModel {
             FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path)
         }
         guard let found else {
+            if let override = nonBlank(environment[environmentVariable]) {
+                throw CheckpointError.invalidModelSetting(
+                    setting: environmentVariable, value: override,
+                    reason: "\(whatIsAt(override)); set it to the \(folderName) folder (the one with config.json) or unset it")
+            }
             throw CheckpointError.defaultModelNotFound(searched: folders, environmentVariable: environmentVariable)
         }
         return found
+    }
+
+    /// Describes what is at `path` when it is not a model folder.
+    static func whatIsAt(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return "which does not exist"
+        }
+        return isDirectory.boolValue ? "a folder without config.json" : "a file, not a folder"
+    }
+
+    /// Returns `value` unless it is nil, empty or only whitespace, which count as unset.
+    static func nonBlank(_ value: String?) -> String? {
+        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return value
+    }
+
+    /// True when `text` has the form of a Hub repository id (ORG/NAME), which
+    /// the commands resolve in the Hugging Face cache rather than as a path.
+    static func looksLikeRepositoryID(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.hasPrefix(".") && !$0.contains(" ") }
+            && !text.hasPrefix("~")
     }
 
     /// Returns the model to use: `explicit` (a `--model` value) when given,
@@ -110,9 +138,20 @@ public enum DefaultModel {
                                executablePath: String? = currentExecutablePath(),
                                currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ModelChoice {
         if let explicit {
+            guard nonBlank(explicit) != nil else {
+                throw CheckpointError.invalidModelSetting(setting: "--model", value: explicit,
+                                                          reason: "which is empty; give a model folder or file, or leave --model out for the default")
+            }
             return ModelChoice(path: explicit, isDemo: false)
         }
-        if let named = environment[CLIPModel.modelEnvironmentVariable], !named.isEmpty {
+        if let named = nonBlank(environment[CLIPModel.modelEnvironmentVariable]) {
+            // A path that does not exist would otherwise fail as "file not found"
+            // without naming the variable it came from.
+            if !FileManager.default.fileExists(atPath: named) && !looksLikeRepositoryID(named) {
+                throw CheckpointError.invalidModelSetting(
+                    setting: CLIPModel.modelEnvironmentVariable, value: named,
+                    reason: "which does not exist; set it to a model folder or file, or unset it to use the default")
+            }
             return ModelChoice(path: named, isDemo: false)
         }
         let demo = try locate(environment: environment, executablePath: executablePath,

@@ -139,6 +139,9 @@ extension Program {
         case (.some("@imagenet"), nil):
             if templates.isEmpty { templates = try ImageNetLabels.templates() }
             return (try ImageNetLabels.classNames(), templates)
+        case (.some(let list), nil) where list.hasPrefix("@") && !list.contains(","):
+            // "@imagenet" misspelled would otherwise become one literal label and rank 100%.
+            throw UsageError("unknown label set '\(list)': the built-in set is @imagenet; for your own list use --labels \"a,b\" or --labels-file FILE")
         case (.some(let list), nil):
             let labels = list.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }

@@ -90,13 +90,55 @@ final class DefaultModelTests: XCTestCase {
                                                 executablePath: nil, currentDirectory: cwd)
         XCTAssertEqual(explicit, ModelChoice(path: "/models/vit-b-32", isDemo: false))
 
-        let named = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: "/m"],
+        let named = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: root.path],
                                              executablePath: nil, currentDirectory: cwd)
-        XCTAssertEqual(named, ModelChoice(path: "/m", isDemo: false))
+        XCTAssertEqual(named, ModelChoice(path: root.path, isDemo: false))
+
+        let repository = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: "openai/clip-vit-base-patch32"],
+                                                  executablePath: nil, currentDirectory: cwd)
+        XCTAssertEqual(repository, ModelChoice(path: "openai/clip-vit-base-patch32", isDemo: false), "Hub ids are resolved later")
+
+        let blank = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: "  "],
+                                             executablePath: nil, currentDirectory: cwd)
+        XCTAssertEqual(blank, ModelChoice(path: demo, isDemo: true), "a blank variable counts as unset")
 
         let fallback = try DefaultModel.resolve(explicit: nil, environment: [:], executablePath: nil,
                                                 currentDirectory: cwd)
         XCTAssertEqual(fallback, ModelChoice(path: demo, isDemo: true))
+    }
+
+    func testBadModelSettingsNamed() throws {
+        let cwd = root.appendingPathComponent("repo").path
+        XCTAssertThrowsError(try DefaultModel.resolve(explicit: "", environment: [:], executablePath: nil, currentDirectory: cwd)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "--model is '', which is empty; give a model folder or file, or leave --model out for the default")
+        }
+        let missing = root.appendingPathComponent("no-such-model").path
+        XCTAssertThrowsError(try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: missing],
+                                                      executablePath: nil, currentDirectory: cwd)) { error in
+            let message = (error as? LocalizedError)?.errorDescription ?? ""
+            XCTAssertTrue(message.hasPrefix("CLIP_EXPLORER_MODEL is '\(missing)', which does not exist"), message)
+        }
+    }
+
+    func testBadDemoOverrideSaysWhatIsThere() throws {
+        let file = root.appendingPathComponent("file.txt")
+        try Data("x".utf8).write(to: file)
+        let emptyFolder = root.appendingPathComponent("empty-folder")
+        try FileManager.default.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
+        let cases = [
+            (root.appendingPathComponent("typo").path, "which does not exist"),
+            (file.path, "a file, not a folder"),
+            (emptyFolder.path, "a folder without config.json"),
+        ]
+        for (value, expected) in cases {
+            XCTAssertThrowsError(try DefaultModel.locate(environment: [DefaultModel.environmentVariable: value],
+                                                         executablePath: nil, currentDirectory: root.path)) { error in
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                XCTAssertTrue(message.hasPrefix("CLIP_EXPLORER_DEMO_MODEL is '\(value)', \(expected)"), message)
+                XCTAssertTrue(message.contains("or unset it"), message)
+            }
+        }
     }
 
     func testNoticeNamesDemoAndModelOption() {

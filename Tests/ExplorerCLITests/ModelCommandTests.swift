@@ -147,6 +147,11 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels", "a", "--scores", "logits", image]).status, 2)
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels", "a", "--top", "0", image]).status, 2)
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels", "a"]).status, 2, "no images")
+        let unknownSet = run(["classify", "--model", Self.model, "--labels", "@imagenett", image])
+        XCTAssertEqual(unknownSet.status, 2)
+        XCTAssertTrue(unknownSet.errors.contains("unknown label set '@imagenett'"), unknownSet.errors)
+        XCTAssertEqual(run(["classify", "--model", Self.model, "--labels", "@home,@work", "--no-progress", image]).status, 0,
+                       "labels that start with @ are fine in a list")
         XCTAssertEqual(run(["classify", "--model", Self.model, "--labels-file", "/nonexistent/labels.txt", image]).status, 2)
     }
 

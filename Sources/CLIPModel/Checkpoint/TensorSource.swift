@@ -76,6 +76,8 @@ public enum CheckpointError: LocalizedError, Equatable {
     case invalidLabels(reason: String)
     /// No `--model` was given and the demo model folder is in none of the searched places.
     case defaultModelNotFound(searched: [String], environmentVariable: String)
+    /// An environment variable or option names a model path that cannot be used; `reason` says why.
+    case invalidModelSetting(setting: String, value: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -114,6 +116,8 @@ public enum CheckpointError: LocalizedError, Equatable {
         case .defaultModelNotFound(let searched, let environmentVariable):
             return "demo model not found (searched \(searched.joined(separator: ", "))); "
                 + "pass --model DIR, or set \(environmentVariable) to the clip-demo-shapes folder"
+        case .invalidModelSetting(let setting, let value, let reason):
+            return "\(setting) is '\(value)', \(reason)"
         }
     }
 }
