@@ -66,13 +66,23 @@ public final class CLIPModel: @unchecked Sendable {
     /// (padding after the end-of-text token is allowed and ignored).
     /// Returns one unnormalized [projectionDim] embedding per prompt.
     public func encodeText(ids: [[Int32]]) throws -> [[Float]] {
-        try textTower.encode(ids: ids, threads: CLIPModel.threadCount)
+        try Self.requireFinite(try textTower.encode(ids: ids, threads: CLIPModel.threadCount), tower: "text", model: name)
     }
 
     /// Encodes preprocessed images, each a channel-first normalized
     /// [3 x imageSize x imageSize] tensor. Returns one unnormalized [projectionDim] embedding per image.
     public func encodeImages(_ tensors: [[Float]]) throws -> [[Float]] {
-        try visionTower.encode(tensors, threads: CLIPModel.threadCount)
+        try Self.requireFinite(try visionTower.encode(tensors, threads: CLIPModel.threadCount), tower: "vision", model: name)
+    }
+
+    /// Returns `embeddings` when every value is finite. NaN or infinity means
+    /// broken weights (or float16 overflow), and ranking such embeddings would
+    /// print "nan" scores in an arbitrary order, so it is an error instead.
+    static func requireFinite(_ embeddings: [[Float]], tower: String, model: String) throws -> [[Float]] {
+        if let index = embeddings.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+            throw EncodingError.nonFiniteEmbedding(model: model, tower: tower, index: index)
+        }
+        return embeddings
     }
 
     // MARK: - Threads
@@ -107,4 +117,17 @@ public func normalized(_ vector: [Float]) -> [Float] {
     guard sum > 0 else { return vector }
     let inverse = Float(1 / sum.squareRoot())
     return vector.map { $0 * inverse }
+}
+
+/// Errors from running a loaded model.
+public enum EncodingError: LocalizedError, Equatable {
+    case nonFiniteEmbedding(model: String, tower: String, index: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .nonFiniteEmbedding(let model, let tower, let index):
+            return "\(model): the \(tower) tower produced NaN or infinite values (input \(index + 1)); "
+                + "the checkpoint's weights contain NaN or infinity, or overflow in float16; check or re-download the file"
+        }
+    }
 }
