@@ -11,7 +11,7 @@ extension Program {
     static let benchEncoderCommand = Command(
         name: "bench-encoder",
         summary: "time model loading and encoding on synthetic inputs (used by tools/bench)",
-        usage: ["bench-encoder --model M [--threads N] [--image-batch B]... [--text-batch B]... [--repeat R]"],
+        usage: ["bench-encoder [--model M] [--threads N] [--image-batch B]... [--text-batch B]... [--repeat R]"],
         options: [
             .model,
             .threads,
@@ -26,7 +26,7 @@ extension Program {
         threads, and the peak resident memory after loading and at the end (MB).
         Images are a fixed pseudo-random pattern, already preprocessed.
         """,
-        run: runBenchEncoder)
+        run: { arguments, output in try runBenchEncoder(arguments, &output) })
 
     static func runBenchEncoder(_ arguments: ParsedArguments, _ output: inout CommandOutput) throws -> Int32 {
         if let extra = arguments.positionals.first { throw UsageError("unexpected argument '\(extra)'") }

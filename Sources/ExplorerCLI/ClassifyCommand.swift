@@ -36,7 +36,7 @@ extension Program {
         Exit status: 0 when every image was classified, 1 when any failed or the model
         cannot be read, 2 on bad arguments.
         """,
-        run: runClassify)
+        run: { arguments, output in try runClassify(arguments, &output) })
 
     /// File extensions taken from a folder.
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]

@@ -20,7 +20,7 @@ extension Program {
         first; without --json, one line per input: kind, input, then the values.
         Exit status: 0 on success, 1 when the model or an image cannot be read, 2 on bad arguments.
         """,
-        run: runEmbed)
+        run: { arguments, output in try runEmbed(arguments, &output) })
 
     static func runEmbed(_ arguments: ParsedArguments, _ output: inout CommandOutput) throws -> Int32 {
         if let extra = arguments.positionals.first {
