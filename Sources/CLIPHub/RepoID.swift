@@ -13,8 +13,16 @@ public struct RepoID: Sendable, Hashable, CustomStringConvertible {
     /// The cache folder name, `models--ORG--NAME`.
     public var cacheFolderName: String { "models--" + owner + "--" + name }
 
+    /// Prefixes that other tools put before an id and that are dropped:
+    /// open_clip's `hf-hub:` and the Hub's web address, as pasted from a browser.
+    static let acceptedPrefixes = ["hf-hub:", "https://huggingface.co/", "http://huggingface.co/"]
+
     public init(_ text: String) throws {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var id = Substring(text)
+        if let prefix = Self.acceptedPrefixes.first(where: { text.hasPrefix($0) }) {
+            id = id.dropFirst(prefix.count)
+        }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, parts.allSatisfy(Self.isValidPart) else { throw HubError.invalidRepoID(text) }
         owner = parts[0]
         name = parts[1]

@@ -72,8 +72,13 @@ final class HubSettingsTests: XCTestCase {
         for valid in ["openai/clip-vit-base-patch32", "laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "a/b", "org_1/name.v2"] {
             XCTAssertNoThrow(try RepoID(valid), valid)
         }
-        for invalid in ["", "openai", "a/b/c", "../x", "a/..", "a/-b", "a/b-", "a--b/c", "a/b c", "/a", "a/"] {
+        for invalid in ["", "openai", "a/b/c", "../x", "a/..", "a/-b", "a/b-", "a--b/c", "a/b c", "/a", "a/",
+                        "hf-hub:", "hf-hub:a", "https://huggingface.co/a/b/tree/main", "hf-hub:hf-hub:a/b"] {
             XCTAssertThrowsError(try RepoID(invalid), invalid)
+        }
+        // open_clip's prefix and the Hub's web address name the same repository.
+        for spelling in ["hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K"] {
+            XCTAssertEqual(try RepoID(spelling).description, "laion/CLIP-ViT-B-32-laion2B-s34B-b79K", spelling)
         }
     }
 
