@@ -126,7 +126,12 @@ public enum DefaultModel {
     /// True when `text` has the form of a Hub repository id (ORG/NAME), which
     /// the commands resolve in the Hugging Face cache rather than as a path.
     static func looksLikeRepositoryID(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        // The same prefixes that CLIPHub's RepoID drops.
+        var id = Substring(text)
+        if let prefix = ["hf-hub:", "https://huggingface.co/", "http://huggingface.co/"].first(where: { text.hasPrefix($0) }) {
+            id = id.dropFirst(prefix.count)
+        }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.hasPrefix(".") && !$0.contains(" ") }
             && !text.hasPrefix("~")
     }

@@ -97,6 +97,10 @@ final class DefaultModelTests: XCTestCase {
         let repository = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: "openai/clip-vit-base-patch32"],
                                                   executablePath: nil, currentDirectory: cwd)
         XCTAssertEqual(repository, ModelChoice(path: "openai/clip-vit-base-patch32", isDemo: false), "Hub ids are resolved later")
+        for spelling in ["hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "https://huggingface.co/openai/clip-vit-base-patch32"] {
+            XCTAssertNoThrow(try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: spelling],
+                                                      executablePath: nil, currentDirectory: cwd), spelling)
+        }
 
         let blank = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: "  "],
                                              executablePath: nil, currentDirectory: cwd)
