@@ -183,7 +183,8 @@ enum CheckpointLoader {
             visionHeadWidth: try vision?.int("head_width") ?? 64,
             activation: (try model.bool("quick_gelu") ?? false) ? .quickGELU : .gelu,
             configPath: configPath,
-            imageSize: try vision?.int("image_size"))
+            imageSize: try vision?.int("image_size"),
+            textConfig: text, visionConfig: vision)
         let source = try openFirst(of: ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"], in: folder)
         let mapped = try OpenAIWeights.map(WeightReader(source: source), hints: hints)
 

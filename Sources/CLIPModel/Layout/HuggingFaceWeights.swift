@@ -26,8 +26,8 @@ enum HuggingFaceWeights {
         let (textWidth, visionWidth, patchSize) = (shapes.textWidth, shapes.visionWidth, shapes.patchSize)
         let (visionTokens, grid) = (shapes.visionTokens, shapes.grid)
 
-        let textLayers = reader.countLayers(prefix: "text_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")
-        let visionLayers = reader.countLayers(prefix: "vision_model.encoder.layers.", suffix: ".self_attn.q_proj.weight")
+        let textLayers = try countLayers(reader, prefix: "text_model.encoder.layers.", section: textJSON)
+        let visionLayers = try countLayers(reader, prefix: "vision_model.encoder.layers.", section: visionJSON)
         let text = TowerConfig(
             width: textWidth, layers: textLayers,
             heads: try textJSON?.int("num_attention_heads") ?? (json == nil ? max(1, textWidth / 64) : 8),
@@ -68,6 +68,12 @@ enum HuggingFaceWeights {
             projection: try reader.linear("visual_projection", inputs: visionWidth, outputs: config.projectionDim, bias: false))
         return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
                                 logLogitScale: try reader.scalar("logit_scale"))
+    }
+
+    private static func countLayers(_ reader: WeightReader, prefix: String, section: JSONConfig?) throws -> Int {
+        let count = try reader.countLayers(prefix: prefix, marker: ".self_attn.q_proj.weight")
+        try section?.expect("num_hidden_layers", equals: count, evidence: WeightReader.layerEvidence(prefix: prefix, count: count))
+        return count
     }
 
     private static func block(_ reader: WeightReader, _ prefix: String, _ tower: TowerConfig) throws -> BlockWeights {

@@ -9,6 +9,9 @@ struct OpenAIArchitectureHints {
     var activation: Activation?
     var configPath: String?
     var imageSize: Int?
+    /// open_clip's text_cfg and vision_cfg, whose sizes are checked against the tensors.
+    var textConfig: JSONConfig?
+    var visionConfig: JSONConfig?
 }
 
 enum OpenAIWeights {
@@ -28,8 +31,8 @@ enum OpenAIWeights {
         let (textWidth, visionWidth, patchSize) = (shapes.textWidth, shapes.visionWidth, shapes.patchSize)
         let (visionTokens, grid) = (shapes.visionTokens, shapes.grid)
 
-        let textLayers = reader.countLayers(prefix: "transformer.resblocks.", suffix: ".attn.in_proj_weight")
-        let visionLayers = reader.countLayers(prefix: "visual.transformer.resblocks.", suffix: ".attn.in_proj_weight")
+        let textLayers = try countLayers(reader, prefix: "transformer.resblocks.", section: hints.textConfig)
+        let visionLayers = try countLayers(reader, prefix: "visual.transformer.resblocks.", section: hints.visionConfig)
         let activation = hints.activation ?? .quickGELU
         let text = TowerConfig(
             width: textWidth, layers: textLayers,
@@ -67,6 +70,12 @@ enum OpenAIWeights {
             projection: try reader.projection("visual.proj", inputs: visionWidth, outputs: config.projectionDim))
         return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
                                 logLogitScale: try reader.scalar("logit_scale"))
+    }
+
+    private static func countLayers(_ reader: WeightReader, prefix: String, section: JSONConfig?) throws -> Int {
+        let count = try reader.countLayers(prefix: prefix, marker: ".attn.in_proj_weight")
+        try section?.expect("layers", equals: count, evidence: WeightReader.layerEvidence(prefix: prefix, count: count))
+        return count
     }
 
     private static func block(_ reader: WeightReader, _ prefix: String, _ tower: TowerConfig) throws -> BlockWeights {
