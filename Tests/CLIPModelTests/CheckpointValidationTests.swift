@@ -105,6 +105,98 @@ final class CheckpointValidationTests: XCTestCase {
         XCTAssertTrue(message.contains("model_cfg.text_cfg.layers is 3, but the checkpoint has 2"), message)
     }
 
+    // MARK: - Config sizes
+
+    func testHuggingFaceConfigSizesChecked() throws {
+        let model = try copyFixture("hf-f32-quickgelu")
+        let configURL = model.appendingPathComponent("config.json")
+        let original = try Data(contentsOf: configURL)
+        let cases: [(key: String, value: Any, expected: String)] = [
+            ("vision_config.patch_size", 7, "vision_config.patch_size is 7, but the checkpoint has 8 (tensor 'vision_model.embeddings.patch_embedding.weight' of shape [48, 3, 8, 8])"),
+            ("vision_config.patch_size", 0, "vision_config.patch_size is 0, but the checkpoint has 8"),
+            ("vision_config.patch_size", -16, "vision_config.patch_size is -16, but the checkpoint has 8"),
+            ("text_config.hidden_size", 1_000_000_000_000, "text_config.hidden_size is 1000000000000, but the checkpoint has 16"),
+            ("text_config.hidden_size", "128", "'text_config.hidden_size' is not an integer: 128"),
+            ("text_config.hidden_size", 16.5, "'text_config.hidden_size' is not an integer"),
+            ("vision_config.hidden_size", true, "'vision_config.hidden_size' is not an integer"),
+            ("text_config.num_hidden_layers", 0, "text_config.num_hidden_layers is 0, but the checkpoint has 2"),
+            ("text_config.num_hidden_layers", 10, "text_config.num_hidden_layers is 10, but the checkpoint has 2"),
+            ("vision_config.num_hidden_layers", -1, "vision_config.num_hidden_layers is -1, but the checkpoint has 2"),
+            ("text_config.vocab_size", 100, "text_config.vocab_size is 100, but the checkpoint has 49408"),
+            ("text_config.max_position_embeddings", 0, "text_config.max_position_embeddings is 0, but the checkpoint has 77"),
+            ("projection_dim", 0, "projection_dim is 0, but the checkpoint has 24 (tensor 'text_projection.weight' of shape [24, 16])"),
+            ("text_config.intermediate_size", 32, "text_config.intermediate_size is 32, but the checkpoint has 64"),
+            ("vision_config.intermediate_size", 0, "vision_config.intermediate_size is 0, but the checkpoint has 192"),
+            ("vision_config.num_channels", 1, "vision_config.num_channels is 1, but the checkpoint has 3"),
+            ("text_config.num_attention_heads", 5, "text_config.num_attention_heads is 5, which does not divide the text width 16"),
+            ("text_config.num_attention_heads", 0, "text_config.num_attention_heads is 0, which does not divide the text width 16"),
+            ("vision_config.num_attention_heads", -3, "vision_config.num_attention_heads is -3, which does not divide the vision width 48"),
+            ("vision_config.num_attention_heads", 1_000_000_000_000, "vision_config.num_attention_heads is 1000000000000, which does not divide"),
+        ]
+        for (key, value, expected) in cases {
+            try original.write(to: configURL)
+            try editJSON(configURL) { $0[key] = value }
+            let message = loadError(model.path)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(expected), "\(key) = \(value): \(message)")
+            XCTAssertTrue(message.hasPrefix(configURL.path), "\(key) = \(value): \(message)")
+        }
+
+        // The values the tensors give, and keys left out, load as before.
+        try original.write(to: configURL)
+        try editJSON(configURL) { config in
+            config["text_config.hidden_size"] = 16
+            config["vision_config.patch_size"] = 8
+            config["text_config.projection_dim"] = 512
+            config["text_config.intermediate_size"] = Removed()
+            config["projection_dim"] = Removed()
+        }
+        XCTAssertNoThrow(try CLIPModel.load(path: model.path))
+    }
+
+    func testOpenCLIPConfigSizesChecked() throws {
+        let model = try copyFixture("openclip-f16-gelu")
+        let configURL = model.appendingPathComponent("open_clip_config.json")
+        let original = try Data(contentsOf: configURL)
+        let cases: [(key: String, value: Any, expected: String)] = [
+            ("model_cfg.embed_dim", 10, "model_cfg.embed_dim is 10, but the checkpoint has 24"),
+            ("model_cfg.text_cfg.width", 32, "model_cfg.text_cfg.width is 32, but the checkpoint has 16"),
+            ("model_cfg.text_cfg.vocab_size", 100, "model_cfg.text_cfg.vocab_size is 100, but the checkpoint has 49408"),
+            ("model_cfg.text_cfg.context_length", 0, "model_cfg.text_cfg.context_length is 0, but the checkpoint has 77"),
+            ("model_cfg.text_cfg.heads", 5, "model_cfg.text_cfg.heads is 5, which does not divide the text width 16"),
+            ("model_cfg.text_cfg.mlp_ratio", 2.0, "model_cfg.text_cfg.mlp_ratio is 2.0, so the MLP width would be 16 x 2.0, but the checkpoint's is 64"),
+            ("model_cfg.vision_cfg.width", 64, "model_cfg.vision_cfg.width is 64, but the checkpoint has 48"),
+            ("model_cfg.vision_cfg.patch_size", 7, "model_cfg.vision_cfg.patch_size is 7, but the checkpoint has 8"),
+            ("model_cfg.vision_cfg.head_width", 0, "model_cfg.vision_cfg.head_width is 0, which does not divide the vision width 48"),
+            ("model_cfg.vision_cfg.head_width", 20, "model_cfg.vision_cfg.head_width is 20, which does not divide the vision width 48"),
+            ("model_cfg.vision_cfg.mlp_ratio", "4", "'model_cfg.vision_cfg.mlp_ratio' is not a number"),
+        ]
+        for (key, value, expected) in cases {
+            try original.write(to: configURL)
+            try editJSON(configURL) { $0[key] = value }
+            let message = loadError(model.path)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(expected), "\(key) = \(value): \(message)")
+            XCTAssertTrue(message.hasPrefix(configURL.path), "\(key) = \(value): \(message)")
+        }
+
+        try original.write(to: configURL)
+        try editJSON(configURL) { config in
+            config["model_cfg.text_cfg.mlp_ratio"] = 4.0
+            config["model_cfg.vision_cfg.mlp_ratio"] = 4
+        }
+        XCTAssertNoThrow(try CLIPModel.load(path: model.path))
+    }
+
+    func testShippedModelsStillLoad() throws {
+        for name in ["hf-f32-quickgelu", "hf-sharded-f16-gelu", "hf-torch-f16-gelu", "openclip-f16-gelu",
+                     "st-bf16-quickgelu", "openai-bf16-bare.safetensors"] {
+            XCTAssertNoThrow(try CLIPModel.load(path: modelPath(name)), name)
+        }
+        // This file is Tests/CLIPModelTests/CheckpointValidationTests.swift, three levels below the package root.
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/clip-demo-shapes")
+        XCTAssertNoThrow(try CLIPModel.load(path: demo.path))
+    }
+
     // MARK: - Helpers
 
     /// A value for `editJSON` that deletes the key.

@@ -184,7 +184,7 @@ enum CheckpointLoader {
             activation: (try model.bool("quick_gelu") ?? false) ? .quickGELU : .gelu,
             configPath: configPath,
             imageSize: try vision?.int("image_size"),
-            textConfig: text, visionConfig: vision)
+            modelConfig: model, textConfig: text, visionConfig: vision)
         let source = try openFirst(of: ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"], in: folder)
         let mapped = try OpenAIWeights.map(WeightReader(source: source), hints: hints)
 

@@ -48,6 +48,7 @@ enum HuggingFaceWeights {
             imageSize: grid * patchSize, patchSize: patchSize,
             projectionDim: projectionShape[0],
             textPooling: eos == 2 ? .highestID : .firstID(Int32(clamping: eos)))
+        try checkSizes(config, reader: reader, json: json, text: textJSON, vision: visionJSON)
         try validate(config, path: path, json: json, imageSizeInJSON: try visionJSON?.int("image_size"))
 
         let textWeights = TextWeights(

@@ -62,6 +62,14 @@ struct JSONConfig {
         return number.floatValue
     }
 
+    func double(_ key: String) throws -> Double? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(value)")
+        }
+        return number.doubleValue
+    }
+
     func floats(_ key: String) throws -> [Float]? {
         guard has(key), let value = object[key] else { return nil }
         guard let array = value as? [Any] else {
@@ -108,5 +116,14 @@ struct JSONConfig {
         guard let stated = try int(key), stated != found else { return }
         throw CheckpointError.configMismatch(path: path, key: qualified(key), configValue: "\(stated)",
                                              checkpointValue: found, evidence: evidence)
+    }
+
+    /// Throws when the config states `key` as a head count or head width that is not
+    /// a positive divisor of `width`, the tower width read from the tensors.
+    func expectDivisor(_ key: String, of width: Int, tower: String) throws {
+        guard let stated = try int(key) else { return }
+        guard stated <= 0 || width % stated != 0 else { return }
+        throw CheckpointError.invalidConfig(
+            path: path, reason: "\(qualified(key)) is \(stated), which does not divide the \(tower) width \(width) read from the tensors; set it to a divisor of \(width), as in the config saved with these weights")
     }
 }

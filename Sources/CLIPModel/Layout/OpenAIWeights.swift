@@ -9,7 +9,8 @@ struct OpenAIArchitectureHints {
     var activation: Activation?
     var configPath: String?
     var imageSize: Int?
-    /// open_clip's text_cfg and vision_cfg, whose sizes are checked against the tensors.
+    /// open_clip's model_cfg, text_cfg and vision_cfg, whose sizes are checked against the tensors.
+    var modelConfig: JSONConfig?
     var textConfig: JSONConfig?
     var visionConfig: JSONConfig?
 }
@@ -39,9 +40,11 @@ enum OpenAIWeights {
             heads: hints.textHeads ?? max(1, textWidth / 64),
             mlpWidth: try reader.rows("transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
+        // A stated head_width that is not a positive divisor is rejected in checkSizes, so 64 only guards the division.
+        let headWidth = hints.visionHeadWidth.flatMap { $0 > 0 ? $0 : nil } ?? 64
         let vision = TowerConfig(
             width: visionWidth, layers: visionLayers,
-            heads: max(1, visionWidth / (hints.visionHeadWidth ?? 64)),
+            heads: max(1, visionWidth / headWidth),
             mlpWidth: try reader.rows("visual.transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
         let config = CLIPConfig(
@@ -50,6 +53,7 @@ enum OpenAIWeights {
             imageSize: grid * patchSize, patchSize: patchSize,
             projectionDim: projectionShape[1],
             textPooling: .highestID)
+        try checkSizes(config, reader: reader, hints: hints)
         let json = try hints.configPath.map { try JSONConfig(contentsOf: $0) }
         try validate(config, path: path, json: json, imageSizeInJSON: hints.imageSize)
 

@@ -12,6 +12,12 @@ struct WeightReader {
         return info.shape
     }
 
+    /// Describes a tensor by name and shape, for messages that compare a config with the checkpoint.
+    func evidence(_ name: String) -> String {
+        guard let shape = source.tensors[name]?.shape else { return "no tensor '\(name)'" }
+        return "tensor '\(name)' of shape \(shape)"
+    }
+
     /// Returns the first dimension of a matrix, such as an MLP's hidden width from fc1's [hidden x width].
     func rows(_ name: String) throws -> Int {
         let found = try shape(name)
