@@ -191,13 +191,60 @@ final class CheckpointValidationTests: XCTestCase {
                      "st-bf16-quickgelu", "openai-bf16-bare.safetensors"] {
             XCTAssertNoThrow(try CLIPModel.load(path: modelPath(name)), name)
         }
-        // This file is Tests/CLIPModelTests/CheckpointValidationTests.swift, three levels below the package root.
-        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Models/clip-demo-shapes")
-        XCTAssertNoThrow(try CLIPModel.load(path: demo.path))
+        XCTAssertNoThrow(try CLIPModel.load(path: demoModelURL().path))
+    }
+
+    // MARK: - End-of-text id
+
+    func testEndOfTextIDChecked() throws {
+        let model = try copyFixture("hf-f32-quickgelu")
+        let configURL = model.appendingPathComponent("config.json")
+        let cases: [(value: Any, expected: String)] = [
+            (-5, "text_config.eos_token_id is -5, outside the vocab of 49408 tokens (ids 0 to 49407)"),
+            (1_000_000_000_000, "text_config.eos_token_id is 1000000000000, outside the vocab of 49408 tokens"),
+            (49408, "text_config.eos_token_id is 49408, outside the vocab"),
+            (100, "text_config.eos_token_id is 100, but <|endoftext|> is id 49407 in the bundled vocab"),
+            ("49407", "'text_config.eos_token_id' is not an integer"),
+        ]
+        for (value, expected) in cases {
+            try editJSON(configURL) { $0["text_config.eos_token_id"] = value }
+            let message = loadError(model.path)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(expected), "\(value): \(message)")
+            XCTAssertTrue(message.hasPrefix(configURL.path), "\(value): \(message)")
+        }
+
+        // 49407 pools at the first <|endoftext|>, 2 and a missing key at the highest id, as before.
+        let accepted: [(value: Any, pooling: TextPooling)] = [(49407, .firstID(49407)), (2, .highestID), (Removed(), .highestID)]
+        for (value, pooling) in accepted {
+            try editJSON(configURL) { $0["text_config.eos_token_id"] = value }
+            XCTAssertEqual(try CLIPModel.load(path: model.path).config.textPooling, pooling, "\(value)")
+        }
+    }
+
+    func testEndOfTextIDFollowsFolderVocab() throws {
+        // Swapping the two special tokens in vocab.json keeps it valid but moves <|endoftext|> to id 49406.
+        let model = folder.appendingPathComponent("demo")
+        try FileManager.default.copyItem(at: demoModelURL(), to: model)
+        let vocabURL = model.appendingPathComponent("vocab.json")
+        var vocab = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: vocabURL)) as? [String: Int])
+        vocab["<|startoftext|>"] = 49407
+        vocab["<|endoftext|>"] = 49406
+        try JSONSerialization.data(withJSONObject: vocab).write(to: vocabURL)
+
+        let message = loadError(model.path)?.errorDescription ?? ""
+        XCTAssertTrue(message.contains("text_config.eos_token_id is 49407, but <|endoftext|> is id 49406 in \(vocabURL.path)"), message)
+
+        try editJSON(model.appendingPathComponent("config.json")) { $0["text_config.eos_token_id"] = 49406 }
+        XCTAssertEqual(try CLIPModel.load(path: model.path).config.textPooling, .firstID(49406))
     }
 
     // MARK: - Helpers
+
+    /// Models/clip-demo-shapes, found from this file's path three levels below the package root.
+    func demoModelURL() -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/clip-demo-shapes")
+    }
 
     /// A value for `editJSON` that deletes the key.
     struct Removed {}

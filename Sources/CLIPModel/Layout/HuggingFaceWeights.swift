@@ -8,6 +8,8 @@ struct MappedCheckpoint {
     var vision: VisionWeights
     /// The stored value, before exp().
     var logLogitScale: Float
+    /// The config file and key that set `config.textPooling` to `.firstID`, checked against the tokenizer once it is loaded.
+    var endOfTextSetting: (path: String, key: String)? = nil
 }
 
 enum HuggingFaceWeights {
@@ -42,6 +44,11 @@ enum HuggingFaceWeights {
             layerNormEpsilon: try visionJSON?.float("layer_norm_eps") ?? 1e-5)
         // transformers' CLIPTextConfig defaults eos_token_id to 2, which selects the argmax rule.
         let eos = try textJSON?.int("eos_token_id") ?? 2
+        if let textJSON, textJSON.has("eos_token_id"), !(0..<tokenShape[0]).contains(eos) {
+            throw CheckpointError.invalidConfig(
+                path: textJSON.path,
+                reason: "\(textJSON.qualified("eos_token_id")) is \(eos), outside the vocab of \(tokenShape[0]) tokens (ids 0 to \(tokenShape[0] - 1)); set it to the id of <|endoftext|> (49407 in CLIP's vocab)")
+        }
         let config = CLIPConfig(
             text: text, vision: vision,
             vocabularySize: tokenShape[0], contextLength: positionShape[0],
@@ -67,8 +74,12 @@ enum HuggingFaceWeights {
             blocks: try (0..<visionLayers).map { try block(reader, "vision_model.encoder.layers.\($0)", vision) },
             postNorm: try reader.layerNorm("vision_model.post_layernorm", width: visionWidth),
             projection: try reader.linear("visual_projection", inputs: visionWidth, outputs: config.projectionDim, bias: false))
-        return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
-                                logLogitScale: try reader.scalar("logit_scale"))
+        var mapped = MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
+                                      logLogitScale: try reader.scalar("logit_scale"))
+        if let textJSON, textJSON.has("eos_token_id") {
+            mapped.endOfTextSetting = (textJSON.path, textJSON.qualified("eos_token_id"))
+        }
+        return mapped
     }
 
     private static func countLayers(_ reader: WeightReader, prefix: String, section: JSONConfig?) throws -> Int {
