@@ -55,6 +55,8 @@ public enum CheckpointError: LocalizedError, Equatable {
     case unreadable(path: String, reason: String)
     /// A safetensors header or index file that is malformed or inconsistent.
     case invalidHeader(path: String, reason: String)
+    /// A safetensors file shorter than its header's byte ranges; `tensor` is the one that ends last.
+    case truncatedFile(path: String, tensor: String, needed: Int, available: Int)
     /// A torch.save archive or pickle stream that is malformed.
     case invalidArchive(path: String, reason: String)
     /// A pickle that names a global outside the allow-list of state-dict types.
@@ -89,6 +91,8 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): cannot read: \(reason)"
         case .invalidHeader(let path, let reason):
             return "\(path): invalid safetensors header: \(reason)"
+        case .truncatedFile(let path, let tensor, let needed, let available):
+            return "\(path) is truncated: its header needs \(needed) bytes of tensor data (up to the end of '\(tensor)') but the file has \(available); download or copy it again"
         case .invalidArchive(let path, let reason):
             return "\(path): invalid PyTorch checkpoint: \(reason)"
         case .forbiddenGlobal(let path, let module, let name):
