@@ -68,7 +68,7 @@ final class CheckpointValidationTests: XCTestCase {
     }
 
     func testHuggingFaceLastLayerMissingRejected() throws {
-        // Without the last layer there is no gap, but config.json still says 2 layers.
+        // Without the last layer there is no gap, but config.json still states 2 layers.
         let model = try copyFixture("hf-f32-quickgelu")
         let weights = model.appendingPathComponent("model.safetensors")
         try SafetensorsWriter.rewrite(modelPath("hf-f32-quickgelu/model.safetensors"), to: weights,
@@ -236,6 +236,68 @@ final class CheckpointValidationTests: XCTestCase {
 
         try editJSON(model.appendingPathComponent("config.json")) { $0["text_config.eos_token_id"] = 49406 }
         XCTAssertEqual(try CLIPModel.load(path: model.path).config.textPooling, .firstID(49406))
+    }
+
+    // MARK: - Messages
+
+    func testMissingConfigSectionNamed() throws {
+        let model = try copyFixture("hf-f32-quickgelu")
+        let configURL = model.appendingPathComponent("config.json")
+        let original = try Data(contentsOf: configURL)
+        let cases: [(key: String, value: Any, expected: String)] = [
+            ("vision_config", NSNull(), "'vision_config' is null; a CLIPModel config.json needs text_config and vision_config objects"),
+            ("vision_config", Removed(), "'vision_config' is missing"),
+            ("text_config", Removed(), "'text_config' is missing"),
+            ("vision_config", "ViT-B/32", "'vision_config' is not an object"),
+        ]
+        for (key, value, expected) in cases {
+            try original.write(to: configURL)
+            try editJSON(configURL) { $0[key] = value }
+            let message = loadError(model.path)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(expected), "\(key) = \(value): \(message)")
+            XCTAssertFalse(message.contains("divisible"), message)
+        }
+    }
+
+    func testLayerNormEpsilonRangeNamed() throws {
+        let model = try copyFixture("hf-f32-quickgelu")
+        let configURL = model.appendingPathComponent("config.json")
+        let cases: [(value: Any, expected: String)] = [
+            (1e300, "text_config.layer_norm_eps is 1e+300, out of range"),
+            (1e-50, "text_config.layer_norm_eps is 1e-50, out of range"),
+            (0, "text_config.layer_norm_eps is 0.0, out of range"),
+            (-1e-5, "text_config.layer_norm_eps is -1e-05, out of range"),
+            ("1e-5", "'text_config.layer_norm_eps' is not a number"),
+        ]
+        for (value, expected) in cases {
+            try editJSON(configURL) { $0["text_config.layer_norm_eps"] = value }
+            let message = loadError(model.path)?.errorDescription ?? ""
+            XCTAssertTrue(message.contains(expected), "\(value): \(message)")
+            XCTAssertFalse(message.contains("inf"), message)
+        }
+        try editJSON(configURL) { $0["text_config.layer_norm_eps"] = 1e-6 }
+        XCTAssertEqual(try CLIPModel.load(path: model.path).config.text.layerNormEpsilon, 1e-6)
+    }
+
+    func testEmptyVocabNamed() throws {
+        let model = folder.appendingPathComponent("demo")
+        try FileManager.default.copyItem(at: demoModelURL(), to: model)
+        let vocabURL = model.appendingPathComponent("vocab.json")
+        let cases: [(content: String, expected: String)] = [
+            ("", "vocab.json is empty; copy it again from the model's repository"),
+            (" \n", "vocab.json is empty"),
+            ("[1, 2]", "vocab.json is not a JSON object of token to id"),
+            ("{\"a\": ", "vocab.json is not a JSON object of token to id"),
+        ]
+        for (content, expected) in cases {
+            try Data(content.utf8).write(to: vocabURL)
+            XCTAssertThrowsError(try CLIPModel.load(path: model.path), content) { error in
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                XCTAssertTrue(message.contains(expected), message)
+                XCTAssertTrue(message.contains(vocabURL.path), message)
+                XCTAssertFalse(message.contains("correct format"), message)
+            }
+        }
     }
 
     // MARK: - Helpers

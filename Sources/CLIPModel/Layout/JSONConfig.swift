@@ -43,6 +43,9 @@ struct JSONConfig {
         return JSONConfig(path: path, object: value, keyPrefix: qualified(key) + ".")
     }
 
+    /// True when the file writes `key` as null, which `has` treats like a missing key.
+    func isNull(_ key: String) -> Bool { object[key] is NSNull }
+
     /// True when the value at `key` is a JSON object, not a number or another value.
     func isObject(_ key: String) -> Bool { object[key] is [String: Any] }
 
