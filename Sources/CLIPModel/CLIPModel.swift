@@ -47,11 +47,15 @@ public final class CLIPModel: @unchecked Sendable {
         CLIPModel.applyThreadCount()
         let loaded = try CheckpointLoader.load(path: path)
         let tokenizer: CLIPTokenizer
+        let vocabSource: String
         if let files = loaded.tokenizerFiles {
             tokenizer = try CLIPTokenizer(vocabJSON: files.vocab, merges: files.merges)
+            vocabSource = files.vocab.path
         } else {
             tokenizer = try CLIPTokenizer.bundled()
+            vocabSource = "the bundled vocab"
         }
+        try CheckpointLoader.checkEndOfText(loaded.mapped, tokenizer: tokenizer, vocabSource: vocabSource)
         return CLIPModel(path: path, loaded: loaded, tokenizer: tokenizer)
     }
 

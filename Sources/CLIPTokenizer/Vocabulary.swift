@@ -148,14 +148,15 @@ extension Vocabulary {
         guard let vocabData = FileManager.default.contents(atPath: vocabJSON.path) else {
             throw TokenizerError.unreadableFile(path: vocabJSON.path, reason: "the file is missing or not readable")
         }
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: vocabData)
-        } catch {
-            throw TokenizerError.invalidVocabulary(path: vocabJSON.path, line: nil, reason: "not valid JSON (\(error.localizedDescription))")
+        let name = vocabJSON.lastPathComponent
+        guard vocabData.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
+            throw TokenizerError.invalidVocabulary(path: vocabJSON.path, line: nil,
+                reason: "\(name) is empty; copy it again from the model's repository")
         }
-        guard let object = parsed as? [String: Any] else {
-            throw TokenizerError.invalidVocabulary(path: vocabJSON.path, line: nil, reason: "expected a JSON object of token to id")
+        // Foundation's parse error ("The data is not in the correct format") names no position, so it is left out.
+        guard let object = (try? JSONSerialization.jsonObject(with: vocabData)) as? [String: Any] else {
+            throw TokenizerError.invalidVocabulary(path: vocabJSON.path, line: nil,
+                reason: "\(name) is not a JSON object of token to id; copy it again from the model's repository")
         }
         var tokens = [String?](repeating: nil, count: object.count)
         for (token, value) in object {

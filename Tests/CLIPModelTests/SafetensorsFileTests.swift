@@ -114,11 +114,38 @@ final class SafetensorsFileTests: XCTestCase {
 
     func testOffsetsOutsideDataRejected() {
         let header = #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
-        XCTAssertTrue(reason(headerError(header, data: [0, 0, 0, 0])).contains("run past the 4-byte data area"))
+        XCTAssertEqual(headerError(header, data: [0, 0, 0, 0]),
+                       .truncatedFile(path: folder.appendingPathComponent("t.safetensors").path, tensor: "x", needed: 8, available: 4))
         let reversed = #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#
         XCTAssertTrue(reason(headerError(reversed, data: [0, 0, 0, 0])).contains("not two increasing non-negative integers"))
         let missing = #"{"x":{"dtype":"F32","shape":[1]}}"#
         XCTAssertTrue(reason(headerError(missing, data: [0, 0, 0, 0])).contains("data_offsets must be an array of two integers"))
+    }
+
+    func testTruncatedFileReported() throws {
+        // The tensor with the largest end offset is named every time, whatever the dictionary order.
+        let url = folder.appendingPathComponent("model.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: url)
+        let complete = try Data(contentsOf: url)
+        // The writer stores F32 tensors back to back in name order, so the last name ends the data.
+        let file = try SafetensorsFile(path: url.path)
+        let dataSize = file.tensors.values.reduce(0) { $0 + $1.elementCount * 4 }
+        let lastTensor = try XCTUnwrap(file.tensors.keys.max())
+        try complete.prefix(complete.count - 1000).write(to: url)
+        for _ in 0..<3 {
+            XCTAssertThrowsError(try SafetensorsFile(path: url.path)) { error in
+                guard case .truncatedFile(let path, let tensor, let needed, let available) = error as? CheckpointError else {
+                    return XCTFail("not reported as truncated: \(error)")
+                }
+                XCTAssertEqual(path, url.path)
+                XCTAssertEqual(needed, dataSize)
+                XCTAssertEqual(available, dataSize - 1000)
+                XCTAssertEqual(tensor, lastTensor)
+                let message = (error as? LocalizedError)?.errorDescription ?? ""
+                XCTAssertTrue(message.hasPrefix("\(url.path) is truncated: its header needs \(dataSize) bytes of tensor data"), message)
+                XCTAssertTrue(message.hasSuffix("but the file has \(dataSize - 1000); download or copy it again"), message)
+            }
+        }
     }
 
     func testOffsetsSizeMismatchRejected() {

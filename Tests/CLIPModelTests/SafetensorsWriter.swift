@@ -47,4 +47,14 @@ enum SafetensorsWriter {
         }
         try write(tensors, to: url)
     }
+
+    /// Copies every tensor of `source` as F32 after `edit` has changed the list, which arrives sorted by name.
+    static func rewrite(_ source: String, to url: URL, edit: (inout [Tensor]) -> Void) throws {
+        let file = try SafetensorsFile(path: source)
+        var tensors = try file.tensors.keys.sorted().map { name in
+            Tensor(name: name, shape: file.tensors[name]?.shape ?? [], values: try file.floats(name))
+        }
+        edit(&tensors)
+        try write(tensors, to: url)
+    }
 }

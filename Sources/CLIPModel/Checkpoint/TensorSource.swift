@@ -55,16 +55,22 @@ public enum CheckpointError: LocalizedError, Equatable {
     case unreadable(path: String, reason: String)
     /// A safetensors header or index file that is malformed or inconsistent.
     case invalidHeader(path: String, reason: String)
+    /// A safetensors file shorter than its header's byte ranges; `tensor` is the one that ends last.
+    case truncatedFile(path: String, tensor: String, needed: Int, available: Int)
     /// A torch.save archive or pickle stream that is malformed.
     case invalidArchive(path: String, reason: String)
     /// A pickle that names a global outside the allow-list of state-dict types.
     case forbiddenGlobal(path: String, module: String, name: String)
     case unsupportedDType(path: String, tensor: String, dtype: String)
     case missingTensor(path: String, tensor: String)
+    /// A numbered layer with no tensors while a later layer has some, as in a file that lost part of its data.
+    case missingLayer(path: String, tensor: String, highestLayer: Int)
     case shapeMismatch(path: String, tensor: String, expected: [Int], found: [Int])
     case unknownLayout(path: String, lookedFor: [String])
     case unsupportedArchitecture(path: String, reason: String)
     case invalidConfig(path: String, reason: String)
+    /// A config value that differs from the size the tensors give; `evidence` names the tensors.
+    case configMismatch(path: String, key: String, configValue: String, checkpointValue: Int, evidence: String)
     /// An image tensor whose element count is not 3 x image size x image size.
     case invalidImageTensor(index: Int, count: Int, expected: Int)
     /// A prompt with no token ids, or more than the model's context length.
@@ -87,6 +93,8 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): cannot read: \(reason)"
         case .invalidHeader(let path, let reason):
             return "\(path): invalid safetensors header: \(reason)"
+        case .truncatedFile(let path, let tensor, let needed, let available):
+            return "\(path) is truncated: its header needs \(needed) bytes of tensor data (up to the end of '\(tensor)') but the file has \(available); download or copy it again"
         case .invalidArchive(let path, let reason):
             return "\(path): invalid PyTorch checkpoint: \(reason)"
         case .forbiddenGlobal(let path, let module, let name):
@@ -95,6 +103,8 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): tensor '\(tensor)' has unsupported dtype \(dtype) (supported: F32, F16, BF16)"
         case .missingTensor(let path, let tensor):
             return "\(path): missing tensor '\(tensor)'"
+        case .missingLayer(let path, let tensor, let highestLayer):
+            return "\(path): missing tensor '\(tensor)', although the checkpoint has layers up to \(highestLayer); the file is incomplete, so download or convert it again"
         case .shapeMismatch(let path, let tensor, let expected, let found):
             return "\(path): tensor '\(tensor)' has shape \(found), expected \(expected)"
         case .unknownLayout(let path, let lookedFor):
@@ -103,6 +113,8 @@ public enum CheckpointError: LocalizedError, Equatable {
             return "\(path): unsupported architecture: \(reason)"
         case .invalidConfig(let path, let reason):
             return "\(path): invalid config: \(reason)"
+        case .configMismatch(let path, let key, let configValue, let checkpointValue, let evidence):
+            return "\(path): \(key) is \(configValue), but the checkpoint has \(checkpointValue) (\(evidence)); set \(key) to \(checkpointValue), or use the config saved with these weights"
         case .invalidImageTensor(let index, let count, let expected):
             return "image \(index): tensor has \(count) values, expected \(expected) (3 x size x size for this model); preprocess it with the model's preprocessConfig"
         case .invalidTokenCount(let index, let count, let contextLength):

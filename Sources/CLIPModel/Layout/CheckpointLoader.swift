@@ -1,3 +1,4 @@
+import CLIPTokenizer
 import Foundation
 
 /// Image preprocessing settings found beside a checkpoint.
@@ -183,7 +184,8 @@ enum CheckpointLoader {
             visionHeadWidth: try vision?.int("head_width") ?? 64,
             activation: (try model.bool("quick_gelu") ?? false) ? .quickGELU : .gelu,
             configPath: configPath,
-            imageSize: try vision?.int("image_size"))
+            imageSize: try vision?.int("image_size"),
+            modelConfig: model, textConfig: text, visionConfig: vision)
         let source = try openFirst(of: ["open_clip_model.safetensors", "open_clip_pytorch_model.bin"], in: folder)
         let mapped = try OpenAIWeights.map(WeightReader(source: source), hints: hints)
 
@@ -282,6 +284,17 @@ enum CheckpointLoader {
         if let factor = try json.float("rescale_factor"), abs(factor * 255 - 1) > 1e-5 {
             throw CheckpointError.invalidConfig(path: path, reason: "rescale_factor is \(factor), but CLIP scales 8-bit pixels by 1/255 (0.00392156862745098)")
         }
+    }
+
+    /// Rejects an eos_token_id other than the tokenizer's <|endoftext|> id or the legacy 2.
+    /// transformers pools at the first position holding that id, and position 0 when no
+    /// position does, so with another id most prompts get the same embedding.
+    static func checkEndOfText(_ mapped: MappedCheckpoint, tokenizer: CLIPTokenizer, vocabSource: String) throws {
+        guard case .firstID(let id) = mapped.config.textPooling, id != tokenizer.endOfTextID,
+              let setting = mapped.endOfTextSetting else { return }
+        throw CheckpointError.invalidConfig(
+            path: setting.path,
+            reason: "\(setting.key) is \(id), but <|endoftext|> is id \(tokenizer.endOfTextID) in \(vocabSource), so every prompt would be pooled at the wrong token; set it to \(tokenizer.endOfTextID), or to 2 for the argmax pooling of older transformers configs")
     }
 
     private static func checkNormalization(_ settings: PreprocessSettings, path: String) throws {

@@ -4,10 +4,13 @@ import Foundation
 struct JSONConfig {
     let path: String
     let object: [String: Any]
+    /// The keys leading to this object, such as "text_config.", so messages name the full key.
+    let keyPrefix: String
 
-    init(path: String, object: [String: Any]) {
+    init(path: String, object: [String: Any], keyPrefix: String = "") {
         self.path = path
         self.object = object
+        self.keyPrefix = keyPrefix
     }
 
     /// Parses the JSON object in the file at `path`.
@@ -27,15 +30,21 @@ struct JSONConfig {
         self.init(path: path, object: object)
     }
 
+    /// Returns the key as the file spells it, such as "vision_config.patch_size".
+    func qualified(_ key: String) -> String { keyPrefix + key }
+
     func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
 
     func child(_ key: String) throws -> JSONConfig? {
         guard has(key) else { return nil }
         guard let value = object[key] as? [String: Any] else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an object")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an object")
         }
-        return JSONConfig(path: path, object: value)
+        return JSONConfig(path: path, object: value, keyPrefix: qualified(key) + ".")
     }
+
+    /// True when the file writes `key` as null, which `has` treats like a missing key.
+    func isNull(_ key: String) -> Bool { object[key] is NSNull }
 
     /// True when the value at `key` is a JSON object, not a number or another value.
     func isObject(_ key: String) -> Bool { object[key] is [String: Any] }
@@ -43,7 +52,7 @@ struct JSONConfig {
     func int(_ key: String) throws -> Int? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = jsonInteger(value) else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an integer: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an integer: \(value)")
         }
         return number
     }
@@ -51,19 +60,27 @@ struct JSONConfig {
     func float(_ key: String) throws -> Float? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not a number: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(value)")
         }
         return number.floatValue
+    }
+
+    func double(_ key: String) throws -> Double? {
+        guard has(key), let value = object[key] else { return nil }
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(value)")
+        }
+        return number.doubleValue
     }
 
     func floats(_ key: String) throws -> [Float]? {
         guard has(key), let value = object[key] else { return nil }
         guard let array = value as? [Any] else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an array of numbers")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an array of numbers")
         }
         return try array.map { element in
             guard let number = element as? NSNumber, String(cString: number.objCType) != "c" else {
-                throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not an array of numbers")
+                throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an array of numbers")
             }
             return number.floatValue
         }
@@ -72,7 +89,7 @@ struct JSONConfig {
     func string(_ key: String) throws -> String? {
         guard has(key), let value = object[key] else { return nil }
         guard let text = value as? String else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not a string: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a string: \(value)")
         }
         return text
     }
@@ -80,7 +97,7 @@ struct JSONConfig {
     func bool(_ key: String) throws -> Bool? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is not true or false: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not true or false: \(value)")
         }
         return number.boolValue
     }
@@ -92,7 +109,24 @@ struct JSONConfig {
         case "quick_gelu": return .quickGELU
         case "gelu": return .gelu
         default:
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(key)' is '\(name)'; supported activations are quick_gelu and gelu")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is '\(name)'; supported activations are quick_gelu and gelu")
         }
+    }
+
+    /// Throws when the config states `key` and its value differs from `found`, the
+    /// size read from the tensors that `evidence` describes.
+    func expect(_ key: String, equals found: Int, evidence: String) throws {
+        guard let stated = try int(key), stated != found else { return }
+        throw CheckpointError.configMismatch(path: path, key: qualified(key), configValue: "\(stated)",
+                                             checkpointValue: found, evidence: evidence)
+    }
+
+    /// Throws when the config states `key` as a head count or head width that is not
+    /// a positive divisor of `width`, the tower width read from the tensors.
+    func expectDivisor(_ key: String, of width: Int, tower: String) throws {
+        guard let stated = try int(key) else { return }
+        guard stated <= 0 || width % stated != 0 else { return }
+        throw CheckpointError.invalidConfig(
+            path: path, reason: "\(qualified(key)) is \(stated), which does not divide the \(tower) width \(width) read from the tensors; set it to a divisor of \(width), as in the config saved with these weights")
     }
 }

@@ -9,6 +9,10 @@ struct OpenAIArchitectureHints {
     var activation: Activation?
     var configPath: String?
     var imageSize: Int?
+    /// open_clip's model_cfg, text_cfg and vision_cfg, whose sizes are checked against the tensors.
+    var modelConfig: JSONConfig?
+    var textConfig: JSONConfig?
+    var visionConfig: JSONConfig?
 }
 
 enum OpenAIWeights {
@@ -28,17 +32,19 @@ enum OpenAIWeights {
         let (textWidth, visionWidth, patchSize) = (shapes.textWidth, shapes.visionWidth, shapes.patchSize)
         let (visionTokens, grid) = (shapes.visionTokens, shapes.grid)
 
-        let textLayers = reader.countLayers(prefix: "transformer.resblocks.", suffix: ".attn.in_proj_weight")
-        let visionLayers = reader.countLayers(prefix: "visual.transformer.resblocks.", suffix: ".attn.in_proj_weight")
+        let textLayers = try countLayers(reader, prefix: "transformer.resblocks.", section: hints.textConfig)
+        let visionLayers = try countLayers(reader, prefix: "visual.transformer.resblocks.", section: hints.visionConfig)
         let activation = hints.activation ?? .quickGELU
         let text = TowerConfig(
             width: textWidth, layers: textLayers,
             heads: hints.textHeads ?? max(1, textWidth / 64),
             mlpWidth: try reader.rows("transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
+        // A stated head_width that is not a positive divisor is rejected in checkSizes, so 64 only guards the division.
+        let headWidth = hints.visionHeadWidth.flatMap { $0 > 0 ? $0 : nil } ?? 64
         let vision = TowerConfig(
             width: visionWidth, layers: visionLayers,
-            heads: max(1, visionWidth / (hints.visionHeadWidth ?? 64)),
+            heads: max(1, visionWidth / headWidth),
             mlpWidth: try reader.rows("visual.transformer.resblocks.0.mlp.c_fc.weight"),
             activation: activation, layerNormEpsilon: 1e-5)
         let config = CLIPConfig(
@@ -47,6 +53,7 @@ enum OpenAIWeights {
             imageSize: grid * patchSize, patchSize: patchSize,
             projectionDim: projectionShape[1],
             textPooling: .highestID)
+        try checkSizes(config, reader: reader, hints: hints)
         let json = try hints.configPath.map { try JSONConfig(contentsOf: $0) }
         try validate(config, path: path, json: json, imageSizeInJSON: hints.imageSize)
 
@@ -67,6 +74,12 @@ enum OpenAIWeights {
             projection: try reader.projection("visual.proj", inputs: visionWidth, outputs: config.projectionDim))
         return MappedCheckpoint(config: config, text: textWeights, vision: visionWeights,
                                 logLogitScale: try reader.scalar("logit_scale"))
+    }
+
+    private static func countLayers(_ reader: WeightReader, prefix: String, section: JSONConfig?) throws -> Int {
+        let count = try reader.countLayers(prefix: prefix, marker: ".attn.in_proj_weight")
+        try section?.expect("layers", equals: count, evidence: WeightReader.layerEvidence(prefix: prefix, count: count))
+        return count
     }
 
     private static func block(_ reader: WeightReader, _ prefix: String, _ tower: TowerConfig) throws -> BlockWeights {

@@ -12,6 +12,12 @@ struct WeightReader {
         return info.shape
     }
 
+    /// Describes a tensor by name and shape, for messages that compare a config with the checkpoint.
+    func evidence(_ name: String) -> String {
+        guard let shape = source.tensors[name]?.shape else { return "no tensor '\(name)'" }
+        return "tensor '\(name)' of shape \(shape)"
+    }
+
     /// Returns the first dimension of a matrix, such as an MLP's hidden width from fc1's [hidden x width].
     func rows(_ name: String) throws -> Int {
         let found = try shape(name)
@@ -54,11 +60,38 @@ struct WeightReader {
         return try source.floats(name)[0]
     }
 
-    /// Counts numbered layers: the largest n such that `prefix + i + suffix` exists for every i < n.
-    func countLayers(prefix: String, suffix: String) -> Int {
+    /// Counts the numbered layers under `prefix` (such as "transformer.resblocks.") from
+    /// every tensor named prefix + index + ".". A missing index below the highest one is
+    /// an error naming that layer's `marker` tensor, so a file that lost a middle layer
+    /// is never run with the layers after it.
+    /// - Complexity: O(n log n) in the number of tensors.
+    func countLayers(prefix: String, marker: String) throws -> Int {
+        var indices = Set<Int>()
+        for name in source.tensors.keys where name.hasPrefix(prefix) {
+            let rest = name.dropFirst(prefix.count)
+            guard let dot = rest.firstIndex(of: "."), !rest[..<dot].isEmpty,
+                  rest[..<dot].allSatisfy({ $0 >= "0" && $0 <= "9" }), let index = Int(rest[..<dot]) else { continue }
+            indices.insert(index)
+        }
+
         var count = 0
-        while has("\(prefix)\(count)\(suffix)") { count += 1 }
+        for index in indices.sorted() {
+            guard index == count else {
+                throw CheckpointError.missingLayer(path: source.path, tensor: "\(prefix)\(count)\(marker)",
+                                                   highestLayer: indices.max() ?? index)
+            }
+            count += 1
+        }
         return count
+    }
+
+    /// Describes the tensors a layer count came from, for config mismatch messages.
+    static func layerEvidence(prefix: String, count: Int) -> String {
+        switch count {
+        case 0: return "no '\(prefix)N.*' tensors"
+        case 1: return "only layer 0, '\(prefix)0.*'"
+        default: return "layers 0 to \(count - 1), '\(prefix)0.*' to '\(prefix)\(count - 1).*'"
+        }
     }
 
     func layerNorm(_ prefix: String, width: Int) throws -> LayerNormWeights {
