@@ -107,7 +107,8 @@ struct CropWindow {
 /// computed in double precision and truncated, as torchvision 0.2x does.
 public func resizedSize(width: Int, height: Int, shortestSide: Int) -> (width: Int, height: Int) {
     let (short, long) = width <= height ? (width, height) : (height, width)
-    let newLong = Int(Double(shortestSide * long) / Double(short))
+    // Doubles hold every product of two image sizes exactly, and cannot overflow.
+    let newLong = Int(Double(shortestSide) * Double(long) / Double(short))
     return width <= height ? (shortestSide, newLong) : (newLong, shortestSide)
 }
 

@@ -40,12 +40,23 @@ public final class CLIPModel: @unchecked Sendable {
         self.tokenizer = tokenizer
     }
 
+    /// Names the file that preprocessing sizes come from, for error messages.
+    private static func preprocessSource(_ path: String) -> String {
+        let file = URL(fileURLWithPath: path).appendingPathComponent("preprocessor_config.json").path
+        return FileManager.default.fileExists(atPath: file) ? file : path
+    }
+
     /// Loads any supported layout by path: a Hugging Face transformers folder, a
     /// sentence-transformers folder, an open_clip hub folder, or a single
     /// .safetensors, .bin, .pt or .pth file.
     public static func load(path: String) throws -> CLIPModel {
         CLIPModel.applyThreadCount()
         let loaded = try CheckpointLoader.load(path: path)
+        // Sizes from a preprocessor config are user data; an absurd resize size
+        // would overflow the resize arithmetic, so it is rejected here.
+        try PreprocessConfig(resizeShortestSide: loaded.preprocess.resizeShortestSide, cropSize: loaded.preprocess.cropSize,
+                             mean: loaded.preprocess.mean, std: loaded.preprocess.std)
+            .validate(source: Self.preprocessSource(path))
         let tokenizer: CLIPTokenizer
         let vocabSource: String
         if let files = loaded.tokenizerFiles {

@@ -97,6 +97,8 @@ final class CheckpointLayoutTests: XCTestCase {
             (["rescale_factor": 1.0], "rescale_factor is 1.0"),
             (["size": ["height": 32, "width": 32]], "size is {height, width}"),
             (["crop_size": ["height": 32, "width": 40]], "crop_size is 32 x 40"),
+            (["size": ["shortest_edge": 4_611_686_018_427_387_904]], "sizes must be 1 to 4096"),
+            (["size": 9_223_372_036_854_775_807], "sizes must be 1 to 4096"),
         ]
         for (change, expected) in cases {
             let edited = original.merging(change) { _, new in new }
