@@ -38,25 +38,10 @@ func formatNumber(_ value: Float) -> String {
     value.isFinite ? "\(value)" : "null"
 }
 
-/// Returns `text` as a JSON string literal.
+/// Returns `text` as a JSON string literal, with the control characters that
+/// act on terminals (C0, DEL, C1) and the JSON-breaking separators escaped.
 func jsonString(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                result += String(format: "\\u%04x", scalar.value)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return result + "\""
+    TokenizerFormatting.jsonString(text)
 }
 
 func jsonArray(_ vector: [Float]) -> String {

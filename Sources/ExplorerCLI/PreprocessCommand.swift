@@ -152,6 +152,16 @@ extension Program {
             exifRotationApplied: file.exifRotationApplied, outputShape: [3, size, size], warnings: file.warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
+        // JSONEncoder leaves DEL and the C1 controls raw, which terminals act on.
+        // They can only occur inside JSON strings, where \u escapes mean the same.
+        var json = ""
+        for scalar in String(decoding: try encoder.encode(report), as: UTF8.self).unicodeScalars {
+            if (0x7F...0x9F).contains(scalar.value) {
+                json += String(format: "\\u%04x", scalar.value)
+            } else {
+                json.unicodeScalars.append(scalar)
+            }
+        }
+        return json
     }
 }

@@ -41,11 +41,16 @@ final class ErrorMessageEscapingTests: XCTestCase {
         let model = repository.appendingPathComponent("Models/clip-demo-shapes").path
         let labels = "red\u{1B}[31m circle,blue\u{9B}2J circle,green\rcircle"
 
-        for format in [[], ["--csv"]] {
+        for format in [[], ["--csv"], ["--json"]] {
             let result = runProgram(["classify", "--model", model, "--labels", labels, "--no-progress"] + format + [folder.path])
             XCTAssertEqual(result.status, 0, result.err)
             for raw in ["\u{1B}", "\u{9B}", "\u{07}", "\r"] {
                 XCTAssertFalse(result.out.contains(raw), "\(format): raw \(raw.unicodeScalars.map { $0.value }) in \(result.out)")
+            }
+            if format == ["--json"] {
+                XCTAssertTrue(result.out.contains("a\\u001b]0;pwned\\u0007b.png"), result.out)
+                XCTAssertTrue(result.out.contains("blue\\u009b2J circle"), result.out)
+                continue
             }
             XCTAssertTrue(result.out.contains("a\\u{1B}]0;pwned\\u{7}b.png"), result.out)
             XCTAssertTrue(result.out.contains("blue\\u{9B}2J circle"), result.out)
