@@ -67,7 +67,11 @@ public struct HubCache: Sendable {
     /// Returns `argument` when it names an existing file or folder; otherwise,
     /// when it looks like ORG/NAME, the cached snapshot for it (see `resolve`).
     public static func resolveModelArgument(_ argument: String) throws -> String {
-        if FileManager.default.fileExists(atPath: argument) || !RepoID.looksLikeRepoID(argument) {
+        if FileManager.default.fileExists(atPath: argument) {
+            return argument
+        }
+        if !RepoID.looksLikeRepoID(argument) {
+            if RepoID.hasIDPrefix(argument) { throw HubError.invalidRepoID(argument) }
             return argument
         }
         return try resolve(repoID: argument)

@@ -21,6 +21,10 @@ public struct RepoID: Sendable, Hashable, CustomStringConvertible {
         var id = Substring(text)
         if let prefix = Self.acceptedPrefixes.first(where: { text.hasPrefix($0) }) {
             id = id.dropFirst(prefix.count)
+            // Browsers often copy the address with a trailing slash.
+            if prefix.hasPrefix("http"), id.hasSuffix("/") {
+                id = id.dropLast()
+            }
         }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, parts.allSatisfy(Self.isValidPart) else { throw HubError.invalidRepoID(text) }
@@ -31,6 +35,12 @@ public struct RepoID: Sendable, Hashable, CustomStringConvertible {
     /// True when `text` has the shape of a repository id, used to tell ids from paths.
     public static func looksLikeRepoID(_ text: String) -> Bool {
         (try? RepoID(text)) != nil
+    }
+
+    /// True when `text` starts the way only an id does (`hf-hub:` or the Hub's
+    /// address), so an invalid one is reported as an id, not as a missing file.
+    public static func hasIDPrefix(_ text: String) -> Bool {
+        acceptedPrefixes.contains { text.hasPrefix($0) }
     }
 
     private static func isValidPart(_ part: String) -> Bool {

@@ -147,6 +147,11 @@ public enum DefaultModel {
                 throw CheckpointError.invalidModelSetting(setting: "--model", value: explicit,
                                                           reason: "which is empty; give a model folder or file, or leave --model out for the default")
             }
+            if !FileManager.default.fileExists(atPath: explicit) && !looksLikeRepositoryID(explicit) {
+                throw CheckpointError.invalidModelSetting(
+                    setting: "--model", value: explicit,
+                    reason: "which does not exist; give a model folder or file, or a Hub id ORG/NAME")
+            }
             return ModelChoice(path: explicit, isDemo: false)
         }
         if let named = nonBlank(environment[CLIPModel.modelEnvironmentVariable]) {

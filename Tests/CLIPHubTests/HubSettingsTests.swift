@@ -77,7 +77,8 @@ final class HubSettingsTests: XCTestCase {
             XCTAssertThrowsError(try RepoID(invalid), invalid)
         }
         // open_clip's prefix and the Hub's web address name the same repository.
-        for spelling in ["hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K"] {
+        for spelling in ["hf-hub:laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K",
+                         "https://huggingface.co/laion/CLIP-ViT-B-32-laion2B-s34B-b79K/"] {
             XCTAssertEqual(try RepoID(spelling).description, "laion/CLIP-ViT-B-32-laion2B-s34B-b79K", spelling)
         }
     }

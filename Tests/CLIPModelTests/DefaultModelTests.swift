@@ -86,9 +86,9 @@ final class DefaultModelTests: XCTestCase {
         let demo = try makeDemoFolder(under: "repo")
         let cwd = root.appendingPathComponent("repo").path
 
-        let explicit = try DefaultModel.resolve(explicit: "/models/vit-b-32", environment: [:],
+        let explicit = try DefaultModel.resolve(explicit: root.path, environment: [:],
                                                 executablePath: nil, currentDirectory: cwd)
-        XCTAssertEqual(explicit, ModelChoice(path: "/models/vit-b-32", isDemo: false))
+        XCTAssertEqual(explicit, ModelChoice(path: root.path, isDemo: false))
 
         let named = try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: root.path],
                                              executablePath: nil, currentDirectory: cwd)
@@ -116,6 +116,10 @@ final class DefaultModelTests: XCTestCase {
         XCTAssertThrowsError(try DefaultModel.resolve(explicit: "", environment: [:], executablePath: nil, currentDirectory: cwd)) { error in
             XCTAssertEqual((error as? LocalizedError)?.errorDescription,
                            "--model is '', which is empty; give a model folder or file, or leave --model out for the default")
+        }
+        XCTAssertThrowsError(try DefaultModel.resolve(explicit: "/no/such/model", environment: [:], executablePath: nil, currentDirectory: cwd)) { error in
+            XCTAssertEqual((error as? LocalizedError)?.errorDescription,
+                           "--model is '/no/such/model', which does not exist; give a model folder or file, or a Hub id ORG/NAME")
         }
         let missing = root.appendingPathComponent("no-such-model").path
         XCTAssertThrowsError(try DefaultModel.resolve(explicit: nil, environment: [CLIPModel.modelEnvironmentVariable: missing],

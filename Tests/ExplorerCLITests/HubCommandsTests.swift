@@ -71,6 +71,14 @@ final class HubCommandsTests: XCTestCase {
         XCTAssertEqual(try Program.resolveModelPath("model.safetensors"), "model.safetensors")
     }
 
+    func testResolveModelPathRejectsBadPrefixedIDs() {
+        for text in ["hf-hub:openai", "https://huggingface.co/openai/clip-vit-base-patch32/tree/main"] {
+            XCTAssertThrowsError(try Program.resolveModelPath(text), text) { error in
+                XCTAssertTrue(describe(error).hasPrefix("invalid repository id '\(text)'"), describe(error))
+            }
+        }
+    }
+
     func testResolveModelPathNamesDownloadCommand() {
         let home = NSTemporaryDirectory() + "hub-cli-" + UUID().uuidString
         setenv("HF_HOME", home, 1)
