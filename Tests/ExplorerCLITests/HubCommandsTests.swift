@@ -107,6 +107,7 @@ final class HubCommandsTests: XCTestCase {
         let loader = try XCTUnwrap(Program.explorerModelLoader())
         let service = try loader.load(path: "demo/shapes")
         XCTAssertEqual(service.summary.vocabularySize, 49408)
+        XCTAssertEqual(service.summary.name, "demo/shapes", "the id, not the snapshot's commit hash")
         XCTAssertNil(service.summary.note, "a model chosen with --model is not the demo")
         XCTAssertThrowsError(try loader.load(path: "demo/missing")) { error in
             XCTAssertTrue(describe(error).contains("clip-explorer download demo/missing"), describe(error))

@@ -10,10 +10,12 @@ public final class CLIPModelService: ModelService, @unchecked Sendable {
     /// The largest preview the pane draws, in pixels on the longer side.
     static let previewSide = 256
 
-    public init(_ model: CLIPModel, note: String? = nil) {
+    /// `name` replaces the model's folder name in the title, such as the Hub
+    /// id for a cached snapshot whose folder is a commit hash.
+    public init(_ model: CLIPModel, note: String? = nil, name: String? = nil) {
         self.model = model
         tokenizer = CLIPTokenizerService(model.tokenizer)
-        summary = ModelSummary(name: model.name, vocabularySize: model.tokenizer.vocabularySize,
+        summary = ModelSummary(name: name ?? model.name, vocabularySize: model.tokenizer.vocabularySize,
                                contextLength: model.config.contextLength, note: note)
     }
 
@@ -62,7 +64,8 @@ public struct CLIPModelLoader: ModelLoader {
         let choice = try DefaultModel.resolve(explicit: path)
         let note = choice.isDemo ? "DEMO: synthetic shapes only; --model DIR for a real CLIP" : nil
         let modelPath = choice.isDemo ? choice.path : try resolvePath(choice.path)
-        return CLIPModelService(try CLIPModel.load(path: modelPath), note: note)
+        return CLIPModelService(try CLIPModel.load(path: modelPath), note: note,
+                                name: modelPath == choice.path ? nil : choice.path)
     }
 
     public func labelSet(named name: String) -> [String]? {
