@@ -148,6 +148,9 @@ extension Program {
             if let empty = labels.firstIndex(where: \.isEmpty) {
                 throw UsageError("label \(empty + 1) in --labels '\(list)' is empty")
             }
+            if let repeated = firstRepeat(labels) {
+                throw UsageError("label '\(repeated)' appears more than once in --labels; list each label once, because repeats split one label's probability between them")
+            }
             return (labels, templates)
         case (nil, .some(let path)):
             do {
@@ -156,6 +159,12 @@ extension Program {
                 throw UsageError("--labels-file: \(error)")
             }
         }
+    }
+
+    /// Returns the first label that occurs twice in `labels`, or nil.
+    static func firstRepeat(_ labels: [String]) -> String? {
+        var seen = Set<String>()
+        return labels.first { !seen.insert($0).inserted }
     }
 
     struct ClassifyInput {

@@ -29,6 +29,12 @@ final class LabelFileTests: XCTestCase {
         }
     }
 
+    func testRepeatedLabelRejected() {
+        XCTAssertThrowsError(try parse(Array("red star\nblue star\n\n red star \n".utf8))) { error in
+            XCTAssertEqual(error as? LabelFile.ReadError, .duplicate(path: "labels.txt", label: "red star", firstLine: 1, line: 4))
+        }
+    }
+
     func testEmptyFileRejected() {
         for bytes: [UInt8] in [[], Array(" \n\r\n\t\n".utf8), [0xEF, 0xBB, 0xBF]] {
             XCTAssertThrowsError(try parse(bytes)) { error in

@@ -167,6 +167,9 @@ final class SessionTests: XCTestCase {
             XCTAssertTrue(describe(error).contains("template 'a drawing' has no {}"), describe(error))
         }
         XCTAssertEqual(try ExplorerSession.parseTemplates("a {}. | the {}"), ["a {}.", "the {}"])
+        XCTAssertThrowsError(try ExplorerSession.parseLabels("a cat, a dog, a cat")) { error in
+            XCTAssertTrue(describe(error).contains("'a cat' is listed twice"), describe(error))
+        }
 
         type(":labels @imagenet", into: session)
         _ = session.handle(.enter)

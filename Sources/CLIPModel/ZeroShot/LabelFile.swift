@@ -7,6 +7,7 @@ public enum LabelFile {
         case unreadable(path: String)
         case notUTF8(path: String, line: Int)
         case empty(path: String)
+        case duplicate(path: String, label: String, firstLine: Int, line: Int)
 
         public var description: String {
             switch self {
@@ -16,6 +17,9 @@ public enum LabelFile {
                 return "label file '\(path)' is not valid UTF-8 (line \(line)); save it as UTF-8"
             case .empty(let path):
                 return "label file '\(path)' has no labels; write one label per line"
+            case .duplicate(let path, let label, let firstLine, let line):
+                return "label file '\(path)' lists '\(label)' on lines \(firstLine) and \(line); "
+                    + "list each label once, because repeats split one label's probability between them"
             }
         }
     }
@@ -28,7 +32,7 @@ public enum LabelFile {
         return try parse(data, path: path)
     }
 
-    /// Splits `data` into labels. Lines end with LF, CRLF or CR, so files
+    /// Splits `data` into labels, each listed once. Lines end with LF, CRLF or CR, so files
     /// saved on Windows or old Macs work. Surrounding spaces and tabs are
     /// dropped, blank lines are skipped, and a UTF-8 byte order mark at the
     /// start is removed, because editors on Windows add one and it would
@@ -39,6 +43,7 @@ public enum LabelFile {
             bytes.removeFirst(3)
         }
         var labels: [String] = []
+        var firstLines: [String: Int] = [:]
         var lineNumber = 0
         var start = 0
         var index = 0
@@ -52,6 +57,10 @@ public enum LabelFile {
             }
             let label = line.trimmingCharacters(in: .whitespaces)
             if !label.isEmpty {
+                if let firstLine = firstLines[label] {
+                    throw ReadError.duplicate(path: path, label: label, firstLine: firstLine, line: lineNumber)
+                }
+                firstLines[label] = lineNumber
                 labels.append(label)
             }
             // A CRLF pair ends one line, not two.

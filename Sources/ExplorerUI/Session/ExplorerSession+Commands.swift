@@ -101,6 +101,10 @@ extension ExplorerSession {
         if let empty = labels.firstIndex(where: \.isEmpty) {
             throw ExplorerError.invalidCommand(command: "labels", reason: "label \(empty + 1) is empty; separate labels with commas, as in :labels a cat, a dog")
         }
+        var seen = Set<String>()
+        if let repeated = labels.first(where: { !seen.insert($0).inserted }) {
+            throw ExplorerError.invalidCommand(command: "labels", reason: "'\(repeated)' is listed twice; list each label once, because repeats split its probability")
+        }
         return labels
     }
 
