@@ -116,7 +116,7 @@ final class CheckpointValidationTests: XCTestCase {
             ("vision_config.patch_size", 0, "vision_config.patch_size is 0, but the checkpoint has 8"),
             ("vision_config.patch_size", -16, "vision_config.patch_size is -16, but the checkpoint has 8"),
             ("text_config.hidden_size", 1_000_000_000_000, "text_config.hidden_size is 1000000000000, but the checkpoint has 16"),
-            ("text_config.hidden_size", "128", "'text_config.hidden_size' is not an integer: 128"),
+            ("text_config.hidden_size", "128", "'text_config.hidden_size' is not an integer: \"128\" (a string)"),
             ("text_config.hidden_size", 16.5, "'text_config.hidden_size' is not an integer"),
             ("vision_config.hidden_size", true, "'vision_config.hidden_size' is not an integer"),
             ("text_config.num_hidden_layers", 0, "text_config.num_hidden_layers is 0, but the checkpoint has 2"),

@@ -33,6 +33,23 @@ struct JSONConfig {
     /// Returns the key as the file spells it, such as "vision_config.patch_size".
     func qualified(_ key: String) -> String { keyPrefix + key }
 
+    /// Writes a JSON value for an error message with its type visible, so
+    /// "48" (a string) is not mistaken for the number 48.
+    static func describeValue(_ value: Any) -> String {
+        switch value {
+        case let text as String:
+            return "\"\(text.count > 80 ? String(text.prefix(80)) + "…" : text)\" (a string)"
+        case let number as NSNumber:
+            return String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
+        case is [Any]:
+            return "an array"
+        case is [String: Any]:
+            return "an object"
+        default:
+            return "\(value)"
+        }
+    }
+
     func has(_ key: String) -> Bool { object[key] != nil && !(object[key] is NSNull) }
 
     func child(_ key: String) throws -> JSONConfig? {
@@ -52,7 +69,7 @@ struct JSONConfig {
     func int(_ key: String) throws -> Int? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = jsonInteger(value) else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an integer: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not an integer: \(Self.describeValue(value))")
         }
         return number
     }
@@ -60,7 +77,7 @@ struct JSONConfig {
     func float(_ key: String) throws -> Float? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(Self.describeValue(value))")
         }
         return number.floatValue
     }
@@ -68,7 +85,7 @@ struct JSONConfig {
     func double(_ key: String) throws -> Double? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a number: \(Self.describeValue(value))")
         }
         return number.doubleValue
     }
@@ -89,7 +106,7 @@ struct JSONConfig {
     func string(_ key: String) throws -> String? {
         guard has(key), let value = object[key] else { return nil }
         guard let text = value as? String else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a string: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not a string: \(Self.describeValue(value))")
         }
         return text
     }
@@ -97,7 +114,7 @@ struct JSONConfig {
     func bool(_ key: String) throws -> Bool? {
         guard has(key), let value = object[key] else { return nil }
         guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else {
-            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not true or false: \(value)")
+            throw CheckpointError.invalidConfig(path: path, reason: "'\(qualified(key))' is not true or false: \(Self.describeValue(value))")
         }
         return number.boolValue
     }
