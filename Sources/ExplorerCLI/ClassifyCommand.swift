@@ -14,7 +14,7 @@ extension Program {
         options: [
             .model,
             .value("--labels", "LIST", help: "comma-separated labels, or @imagenet for the 1000 ImageNet classes"),
-            .value("--labels-file", "FILE", help: "labels, one per line (blank lines are skipped)"),
+            .value("--labels-file", "FILE", help: "labels, one per line, UTF-8 (blank lines are skipped; - reads standard input)"),
             .value("--template", "T", repeatable: true,
                    help: "prompt template with {} for the label (repeatable; default \"a photo of a {}.\", or OpenAI's 80 with @imagenet)"),
             .value("--top", "K", help: "labels shown per image (default 5)"),
@@ -154,7 +154,7 @@ extension Program {
             return (labels, templates)
         case (nil, .some(let path)):
             do {
-                return (try LabelFile.read(path: path), templates)
+                return (try LabelFile.read(path: path, allowStandardInput: true), templates)
             } catch let error as LabelFile.ReadError {
                 throw UsageError("--labels-file: \(error)")
             }

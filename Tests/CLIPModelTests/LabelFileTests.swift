@@ -43,6 +43,27 @@ final class LabelFileTests: XCTestCase {
         }
     }
 
+    func testFolderRejected() {
+        let folder = NSTemporaryDirectory()
+        XCTAssertThrowsError(try LabelFile.read(path: folder)) { error in
+            XCTAssertEqual(error as? LabelFile.ReadError, .isFolder(path: folder))
+        }
+    }
+
+    func testPipeIsRead() throws {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data("red star\r\nblue circle\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let path = "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)"
+        XCTAssertEqual(try LabelFile.read(path: path), ["red star", "blue circle"])
+    }
+
+    func testEndlessFileStopsAtLimit() {
+        XCTAssertThrowsError(try LabelFile.read(path: "/dev/zero")) { error in
+            XCTAssertEqual(error as? LabelFile.ReadError, .tooLarge(path: "/dev/zero", maxBytes: LabelFile.maxBytes))
+        }
+    }
+
     func testMissingFileRejected() {
         let path = NSTemporaryDirectory() + "no-such-labels-\(UUID().uuidString).txt"
         XCTAssertThrowsError(try LabelFile.read(path: path)) { error in

@@ -8,6 +8,8 @@ public enum LabelFile {
         case notUTF8(path: String, line: Int)
         case empty(path: String)
         case duplicate(path: String, label: String, firstLine: Int, line: Int)
+        case isFolder(path: String)
+        case tooLarge(path: String, maxBytes: Int)
 
         public var description: String {
             switch self {
@@ -17,6 +19,10 @@ public enum LabelFile {
                 return "label file '\(path)' is not valid UTF-8 (line \(line)); save it as UTF-8"
             case .empty(let path):
                 return "label file '\(path)' has no labels; write one label per line"
+            case .isFolder(let path):
+                return "label file '\(path)' is a folder; give a text file with one label per line"
+            case .tooLarge(let path, let maxBytes):
+                return "label file '\(path)' is larger than \(maxBytes >> 20) MB; split the labels into smaller files"
             case .duplicate(let path, let label, let firstLine, let line):
                 return "label file '\(path)' lists '\(label)' on lines \(firstLine) and \(line); "
                     + "list each label once, because repeats split one label's probability between them"
@@ -24,12 +30,45 @@ public enum LabelFile {
         }
     }
 
-    /// Reads the labels in the file at `path`.
-    public static func read(path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The largest label file read, so a path such as /dev/zero fails instead of filling memory.
+    public static let maxBytes = 256 << 20
+
+    /// Reads the labels in the file at `path`. Pipes and process substitutions
+    /// (`/dev/fd/63`) work as well as regular files. With `allowStandardInput`,
+    /// the path `-` reads standard input.
+    public static func read(path: String, allowStandardInput: Bool = false) throws -> [String] {
+        if path == "-" && allowStandardInput {
+            return try parse(try readAll(FileHandle.standardInput, path: "-"), path: "standard input")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ReadError.unreadable(path: path)
         }
-        return try parse(data, path: path)
+        if isDirectory.boolValue {
+            throw ReadError.isFolder(path: path)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReadError.unreadable(path: path)
+        }
+        defer { try? handle.close() }
+        return try parse(try readAll(handle, path: path), path: path)
+    }
+
+    private static func readAll(_ handle: FileHandle, path: String) throws -> Data {
+        var data = Data()
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw ReadError.unreadable(path: path)
+            }
+            guard let chunk, !chunk.isEmpty else { return data }
+            data.append(chunk)
+            if data.count > maxBytes {
+                throw ReadError.tooLarge(path: path, maxBytes: maxBytes)
+            }
+        }
     }
 
     /// Splits `data` into labels, each listed once. Lines end with LF, CRLF or CR, so files
