@@ -152,6 +152,19 @@ final class LayoutTests: XCTestCase {
 }
 
 final class LabelColumnTests: XCTestCase {
+    func testControlCharactersInLabelsShownAsEscapes() throws {
+        var state = bozumanState()
+        let picture = try XCTUnwrap(PreviewImage(width: 4, height: 4, pixels: [UInt8](repeating: 200, count: 48)))
+        state.image = ImagePaneState(info: ImageFileInfo(path: "/x/cat.png", format: "png", width: 4, height: 4, mode: "RGB", exifOrientation: 1, exifRotationApplied: false), crop: picture, whole: picture)
+        state.labels = ["red\u{1B}[31mstar\u{1B}[0m", "a dog"]
+        state.image?.ranking = [RankedLabel(label: state.labels[0], probability: 0.75, cosine: 0.3), RankedLabel(label: "a dog", probability: 0.25, cosine: 0.2)]
+
+        let grid = Renderer().render(state, width: 140, height: 40)
+        let row = (0..<grid.height).first { grid.rowText($0).contains("1 red") } ?? -1
+        XCTAssertTrue(grid.rowText(row).contains("1 red\\u{1B}[31mstar\\u{1B}[0m "), grid.rowText(row))
+        XCTAssertFalse(grid.plainText().contains("\u{FFFD}"), grid.plainText())
+    }
+
     func testElideMiddleKeepsBothEnds() {
         XCTAssertEqual(elideMiddle("a photo of a red star", toWidth: 16), "a pho…a red star")
         XCTAssertEqual(elideMiddle("a cat", toWidth: 16), "a cat")
@@ -270,6 +283,9 @@ final class ModelNoteTests: XCTestCase {
 
         let narrow = Renderer().render(state, width: 70, height: 30).rowText(0)
         XCTAssertEqual(narrow, " clip-explorer │ model clip-demo-shapes │ pad id 0 │ theme default")
+
+        let cut = Renderer().render(state, width: 60, height: 30).rowText(0)
+        XCTAssertEqual(cut, " clip-explorer │ model clip-demo-shapes │ pad id 0 │ theme …")
     }
 
     func testDemoNoteStaysInMessageLine() {

@@ -88,14 +88,15 @@ extension Renderer {
 
         // rank, label, bar, probability, cosine. The label column takes the
         // widest label's width when it fits beside a bar of 4 or more cells.
-        let widestLabel = ranking.map { displayWidth(of: $0.label) }.max() ?? 0
+        let shownLabels = ranking.map { visibleControlCharacters($0.label) }
+        let widestLabel = shownLabels.map { displayWidth(of: $0) }.max() ?? 0
         let labelWidth = max(8, min(widestLabel, width - 22 - 4))
         let barWidth = max(4, width - labelWidth - 22)
         for (index, row) in ranking.enumerated() {
             guard y < bottom else { break }
             var x = left
             x = grid.put(String(index + 1).leftPadded(to: 3) + " ", row: y, column: x, role: .dim, limit: limit)
-            grid.put(elideMiddle(row.label, toWidth: labelWidth), row: y, column: x, role: .text, limit: min(limit, x + labelWidth))
+            grid.put(elideMiddle(shownLabels[index], toWidth: labelWidth), row: y, column: x, role: .text, limit: min(limit, x + labelWidth))
             x += labelWidth + 1
             let filled = Int((Float(barWidth) * max(0, min(1, row.probability))).rounded())
             x = grid.put(String(repeating: "█", count: filled), row: y, column: x, role: .bar, limit: limit)
@@ -179,6 +180,21 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// Returns `text` with control characters written as `\u{1B}` and the like,
+/// so a label from a file shows what it contains and its drawn width matches
+/// the measured one (the grid would draw each as a one-column U+FFFD).
+func visibleControlCharacters(_ text: String) -> String {
+    var result = ""
+    for scalar in text.unicodeScalars {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+            result.unicodeScalars.append(scalar)
+        }
+    }
+    return result
 }
 
 /// Shortens `text` to at most `width` columns by replacing its middle with

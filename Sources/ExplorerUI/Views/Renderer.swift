@@ -60,8 +60,14 @@ public struct Renderer {
 
     private func drawTitle(_ grid: inout ScreenGrid, _ state: ExplorerState) {
         grid.fill(row: 0, role: .title)
-        let title = Self.titles(state).first { displayWidth(of: $0) <= grid.width } ?? Self.titles(state).last ?? ""
-        grid.put(title, row: 0, column: 0, role: .title)
+        let titles = Self.titles(state)
+        if let title = titles.first(where: { displayWidth(of: $0) <= grid.width }) {
+            grid.put(title, row: 0, column: 0, role: .title)
+        } else if let shortest = titles.last, grid.width > 1 {
+            // Even the shortest title is too wide: cut it and mark the cut.
+            grid.put(shortest, row: 0, column: 0, role: .title, limit: grid.width - 1)
+            grid.put("…", row: 0, column: grid.width - 1, role: .title)
+        }
     }
 
     /// Returns the title bar texts from longest to shortest. The drawn one
