@@ -13,7 +13,7 @@ public final class ExplorerLog: @unchecked Sendable {
             return
         }
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         handle = FileHandle(forWritingAtPath: path)
         handle?.seekToEndOfFile()

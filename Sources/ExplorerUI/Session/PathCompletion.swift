@@ -21,7 +21,7 @@ public func pathCompletions(_ partial: String, fileManager: FileManager = .defau
     for entry in entries where entry.hasPrefix(namePrefix) {
         if entry.hasPrefix("."), !namePrefix.hasPrefix(".") { continue }
         var isDirectory: ObjCBool = false
-        fileManager.fileExists(atPath: (folder as NSString).appendingPathComponent(entry), isDirectory: &isDirectory)
+        _ = fileManager.fileExists(atPath: (folder as NSString).appendingPathComponent(entry), isDirectory: &isDirectory)
         matches.append(folderPart + entry + (isDirectory.boolValue ? "/" : ""))
     }
     return matches.sorted()
