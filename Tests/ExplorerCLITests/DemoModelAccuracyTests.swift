@@ -15,7 +15,7 @@ final class DemoModelAccuracyTests: XCTestCase {
     static let shapes = ["circle", "square", "triangle", "star", "cross"]
 
     /// `classify` got 197 of these 200 pictures right (98.5%) with the shipped
-    /// model. The threshold is the 95% the demo model is built to reach; it
+    /// model. The threshold is the 95% the demo model is built to reach. It
     /// leaves room for 7 more misses from float rounding on other machines,
     /// while a broken pipeline falls far below it.
     static let minimumAccuracy = 0.95

@@ -82,7 +82,7 @@ public enum CheckpointError: LocalizedError, Equatable {
     case invalidLabels(reason: String)
     /// No `--model` was given and the demo model folder is in none of the searched places.
     case defaultModelNotFound(searched: [String], environmentVariable: String)
-    /// An environment variable or option names a model path that cannot be used; `reason` says why.
+    /// An environment variable or option names a model path that cannot be used; `reason` gives the cause and the fix.
     case invalidModelSetting(setting: String, value: String, reason: String)
 
     public var errorDescription: String? {

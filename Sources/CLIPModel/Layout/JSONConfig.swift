@@ -40,7 +40,11 @@ struct JSONConfig {
         case let text as String:
             return "\"\(text.count > 80 ? String(text.prefix(80)) + "…" : text)\" (a string)"
         case let number as NSNumber:
-            return String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : "\(number)"
+            // JSON true and false arrive as NSNumber of type "c".
+            if String(cString: number.objCType) == "c" {
+                return number.boolValue ? "true" : "false"
+            }
+            return "\(number)"
         case is [Any]:
             return "an array"
         case is [String: Any]:
