@@ -8,20 +8,6 @@ final class CheckpointLayoutTests: XCTestCase {
         folder = try temporaryFolder(self)
     }
 
-    func loadError(_ path: String, file: StaticString = #filePath, line: UInt = #line) -> CheckpointError? {
-        do {
-            _ = try CLIPModel.load(path: path)
-            XCTFail("loaded \(path)", file: file, line: line)
-            return nil
-        } catch {
-            guard let checkpointError = error as? CheckpointError else {
-                XCTFail("unexpected error \(error)", file: file, line: line)
-                return nil
-            }
-            return checkpointError
-        }
-    }
-
     func testLayoutsDetected() throws {
         XCTAssertEqual(try CLIPModel.load(path: modelPath("hf-f32-quickgelu")).layout, .huggingFace)
         XCTAssertEqual(try CLIPModel.load(path: modelPath("hf-sharded-f16-gelu")).layout, .huggingFace)

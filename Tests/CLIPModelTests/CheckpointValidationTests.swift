@@ -9,17 +9,6 @@ final class CheckpointValidationTests: XCTestCase {
         folder = try temporaryFolder(self)
     }
 
-    func loadError(_ path: String, file: StaticString = #filePath, line: UInt = #line) -> CheckpointError? {
-        do {
-            _ = try CLIPModel.load(path: path)
-            XCTFail("loaded \(path)", file: file, line: line)
-            return nil
-        } catch {
-            XCTAssertTrue(error is CheckpointError, "unexpected error \(error)", file: file, line: line)
-            return error as? CheckpointError
-        }
-    }
-
     /// Copies a fixture folder into the test's temporary folder.
     func copyFixture(_ name: String) throws -> URL {
         let copy = folder.appendingPathComponent(name)
@@ -52,19 +41,23 @@ final class CheckpointValidationTests: XCTestCase {
                        "\(gap.path): missing tensor 'transformer.resblocks.1.attn.in_proj_weight', although the checkpoint has layers up to 2; the file is incomplete, so download or convert it again")
     }
 
-    func testVisionLayerGapRejected() throws {
-        let gap = folder.appendingPathComponent("gap.safetensors")
-        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: gap,
-                                      edit: removingTensors(withPrefix: "visual.transformer.resblocks.0."))
-        XCTAssertEqual(loadError(gap.path), .missingLayer(path: gap.path, tensor: "visual.transformer.resblocks.0.attn.in_proj_weight", highestLayer: 1))
-    }
+    func testLayerGapRejectedInEveryLayout() throws {
+        // (fixture folder, weights file inside it, layer removed, first tensor of that layer)
+        let cases = [
+            ("hf-f32-quickgelu", "model.safetensors", "text_model.encoder.layers.0.", "text_model.encoder.layers.0.self_attn.q_proj.weight"),
+            ("st-bf16-quickgelu", "0_CLIPModel/model.safetensors", "vision_model.encoder.layers.0.", "vision_model.encoder.layers.0.self_attn.q_proj.weight"),
+        ]
+        for (fixture, weightsFile, prefix, tensor) in cases {
+            let model = try copyFixture(fixture)
+            let weights = model.appendingPathComponent(weightsFile)
+            try SafetensorsWriter.rewrite(modelPath(fixture + "/" + weightsFile), to: weights, edit: removingTensors(withPrefix: prefix))
+            XCTAssertEqual(loadError(model.path), .missingLayer(path: weights.path, tensor: tensor, highestLayer: 1), fixture)
+        }
 
-    func testHuggingFaceLayerGapRejected() throws {
-        let model = try copyFixture("hf-f32-quickgelu")
-        let weights = model.appendingPathComponent("model.safetensors")
-        try SafetensorsWriter.rewrite(modelPath("hf-f32-quickgelu/model.safetensors"), to: weights,
-                                      edit: removingTensors(withPrefix: "text_model.encoder.layers.0."))
-        XCTAssertEqual(loadError(model.path), .missingLayer(path: weights.path, tensor: "text_model.encoder.layers.0.self_attn.q_proj.weight", highestLayer: 1))
+        let bare = folder.appendingPathComponent("gap.safetensors")
+        try SafetensorsWriter.rewrite(modelPath("openai-bf16-bare.safetensors"), to: bare,
+                                      edit: removingTensors(withPrefix: "visual.transformer.resblocks.0."))
+        XCTAssertEqual(loadError(bare.path), .missingLayer(path: bare.path, tensor: "visual.transformer.resblocks.0.attn.in_proj_weight", highestLayer: 1))
     }
 
     func testHuggingFaceLastLayerMissingRejected() throws {
@@ -79,14 +72,6 @@ final class CheckpointValidationTests: XCTestCase {
                                               evidence: "only layer 0, 'vision_model.encoder.layers.0.*'"))
         let message = error?.errorDescription ?? ""
         XCTAssertTrue(message.contains("vision_config.num_hidden_layers is 2, but the checkpoint has 1"), message)
-    }
-
-    func testSentenceTransformersLayerGapRejected() throws {
-        let model = try copyFixture("st-bf16-quickgelu")
-        let weights = model.appendingPathComponent("0_CLIPModel/model.safetensors")
-        try SafetensorsWriter.rewrite(modelPath("st-bf16-quickgelu/0_CLIPModel/model.safetensors"), to: weights,
-                                      edit: removingTensors(withPrefix: "vision_model.encoder.layers.0."))
-        XCTAssertEqual(loadError(model.path), .missingLayer(path: weights.path, tensor: "vision_model.encoder.layers.0.self_attn.q_proj.weight", highestLayer: 1))
     }
 
     func testOpenCLIPLayerGapAndCountRejected() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import CLIPModel
 
 /// The inputs and PyTorch outputs written by tools/make_model_fixtures.py.
 struct Reference: Decodable {
@@ -77,4 +78,18 @@ func temporaryFolder(_ testCase: XCTestCase) throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     testCase.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
     return url
+}
+
+extension XCTestCase {
+    /// Loads `path`, expecting it to fail with a `CheckpointError`, and returns that error.
+    func loadError(_ path: String, file: StaticString = #filePath, line: UInt = #line) -> CheckpointError? {
+        do {
+            _ = try CLIPModel.load(path: path)
+            XCTFail("loaded \(path)", file: file, line: line)
+            return nil
+        } catch {
+            XCTAssertTrue(error is CheckpointError, "unexpected error \(error)", file: file, line: line)
+            return error as? CheckpointError
+        }
+    }
 }

@@ -20,20 +20,6 @@ final class DemoModelAccuracyTests: XCTestCase {
     /// while a broken pipeline falls far below it.
     static let minimumAccuracy = 0.95
 
-    struct Run {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    func run(_ arguments: [String]) -> Run {
-        var output = ""
-        var errors = ""
-        var streams = CommandOutput(standardOutput: { output += $0 }, standardError: { errors += $0 })
-        let status = Program.run(arguments, output: &streams)
-        return Run(status: status, output: output, errors: errors)
-    }
-
     /// Returns file name -> "colour shape" from the fixture's labels.tsv.
     func expectedLabels() throws -> [String: String] {
         let text = try String(contentsOf: Self.pictures.appendingPathComponent("labels.tsv"), encoding: .utf8)
@@ -52,14 +38,14 @@ final class DemoModelAccuracyTests: XCTestCase {
         XCTAssertEqual(expected.count, 200)
 
         let labels = Self.colours.flatMap { colour in Self.shapes.map { "\(colour) \($0)" } }
-        let result = run(["classify", "--model", Self.model, "--labels", labels.joined(separator: ","),
+        let result = runProgram(["classify", "--model", Self.model, "--labels", labels.joined(separator: ","),
                           "--template", "a photo of a {}.", "--top", "1", "--csv", "--no-progress",
                           "--threads", "1", Self.pictures.path])
-        XCTAssertEqual(result.status, 0, result.errors)
+        XCTAssertEqual(result.status, 0, result.err)
 
         var correct = 0
         var seen = 0
-        for line in result.output.split(separator: "\n").dropFirst() {
+        for line in result.out.split(separator: "\n").dropFirst() {
             // image,rank,label,probability,cosine; no field here contains a comma.
             let fields = line.split(separator: ",")
             XCTAssertEqual(fields.count, 5, "unexpected CSV line '\(line)'")
@@ -79,12 +65,12 @@ final class DemoModelAccuracyTests: XCTestCase {
 
     func testModelFolderIsFoundWithoutModelOption() throws {
         let picture = Self.pictures.appendingPathComponent("0000-white-triangle.png").path
-        let result = run(["classify", "--labels", "white triangle,red circle", "--top", "1", "--csv",
+        let result = runProgram(["classify", "--labels", "white triangle,red circle", "--top", "1", "--csv",
                           "--no-progress", picture])
         if ProcessInfo.processInfo.environment["CLIP_EXPLORER_MODEL"] != nil {
             throw XCTSkip("CLIP_EXPLORER_MODEL is set, so the demo model is not the default")
         }
-        XCTAssertEqual(result.status, 0, result.errors)
-        XCTAssertTrue(result.output.contains(",1,white triangle,"), result.output)
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains(",1,white triangle,"), result.out)
     }
 }

@@ -16,11 +16,8 @@ final class ModelCommandTests: XCTestCase {
     }
 
     func run(_ arguments: [String]) -> Run {
-        var output = ""
-        var errors = ""
-        var streams = CommandOutput(standardOutput: { output += $0 }, standardError: { errors += $0 })
-        let status = Program.run(arguments, output: &streams)
-        return Run(status: status, output: output, errors: errors)
+        let result = runProgram(arguments)
+        return Run(status: result.status, output: result.out, errors: result.err)
     }
 
     func image(_ name: String) -> String { Self.images.appendingPathComponent(name).path }

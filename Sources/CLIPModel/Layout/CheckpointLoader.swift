@@ -195,10 +195,10 @@ enum CheckpointLoader {
             preprocess.std = try settings.floats("std") ?? preprocess.std
             // open_clip's other choices change the model's input pixels, so they are rejected, not ignored.
             if let interpolation = try settings.string("interpolation"), interpolation != "bicubic" {
-                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.interpolation is '\(interpolation)', but clip-explorer resizes with bicubic, as OpenAI's CLIP does")
+                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.interpolation is '\(interpolation)', but clip-explorer resizes with bicubic, as OpenAI's CLIP does; set it to 'bicubic' to accept that")
             }
             if let mode = try settings.string("resize_mode"), mode != "shortest" {
-                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.resize_mode is '\(mode)', but clip-explorer resizes the shortest side and center-crops, as OpenAI's CLIP does")
+                throw CheckpointError.invalidConfig(path: configPath, reason: "preprocess_cfg.resize_mode is '\(mode)', but clip-explorer resizes the shortest side and center-crops, as OpenAI's CLIP does; set it to 'shortest' to accept that")
             }
         }
         try checkNormalization(preprocess, path: configPath)
@@ -271,8 +271,7 @@ enum CheckpointLoader {
 
     /// Rejects preprocessor settings that clip-explorer does not implement,
     /// so a model never gets pictures prepared differently from transformers
-    /// without a word. Every CLIP preprocessor config on the Hub that we know
-    /// of uses the defaults checked here.
+    /// without a word.
     private static func checkPreprocessSteps(_ json: JSONConfig, path: String) throws {
         for step in ["do_resize", "do_center_crop", "do_rescale", "do_normalize"] where try json.bool(step) == false {
             throw CheckpointError.invalidConfig(path: path, reason: "\(step) is false; clip-explorer always resizes, crops, rescales and normalizes as CLIP does, so remove it or set it to true")
@@ -282,7 +281,7 @@ enum CheckpointLoader {
             throw CheckpointError.invalidConfig(path: path, reason: "resample is \(resample), but clip-explorer resizes with bicubic (3), as OpenAI's CLIP does; set \"resample\": 3 to accept that")
         }
         if let factor = try json.float("rescale_factor"), abs(factor * 255 - 1) > 1e-5 {
-            throw CheckpointError.invalidConfig(path: path, reason: "rescale_factor is \(factor), but CLIP scales 8-bit pixels by 1/255 (0.00392156862745098)")
+            throw CheckpointError.invalidConfig(path: path, reason: "rescale_factor is \(factor), but CLIP scales 8-bit pixels by 1/255; set it to 0.00392156862745098 or remove it")
         }
     }
 
